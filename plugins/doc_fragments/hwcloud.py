@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment:
+
+    DOCUMENTATION = r'''
+options:
+  region:
+    description:
+      - Huawei Cloud region, for example C(ap-southeast-1).
+      - Builds the default service endpoint C(https://<service>.<region>.myhuaweicloud.com)
+        and the default O(identity_endpoint).
+      - With IAM password authentication and no O(project_id), the token is scoped to the
+        region's default project, whose name is the region name.
+      - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
+    type: str
+  project_id:
+    description:
+      - Project ID. CDM puts it in every URI; IAM scopes the token to it; AK/SK requests
+        send it as C(X-Project-Id).
+      - If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
+    type: str
+  endpoint:
+    description:
+      - Base URL of this module's service, overriding the default built from O(region).
+      - Use it for private endpoints or for the bundled API simulator, for example
+        C(http://127.0.0.1:8443).
+    type: str
+  auth_token:
+    description:
+      - An IAM token, sent as the C(X-Auth-Token) header.
+      - Takes precedence over O(access_key)/O(secret_key) and O(user_name)/O(password).
+      - If not set, the value of the E(HW_AUTH_TOKEN) environment variable is used.
+    type: str
+  identity_endpoint:
+    description:
+      - Base URL of IAM. The module posts to C(<identity_endpoint>/v3/auth/tokens); a value
+        already ending in C(/v3) works too.
+      - Defaults to C(https://iam.<region>.myhuaweicloud.com).
+      - If not set, the value of the E(HW_AUTH_URL) environment variable is used.
+    type: str
+  user_name:
+    description:
+      - IAM user name for password authentication. One token is requested per task.
+      - If not set, the value of the E(HW_USER_NAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - IAM password for O(user_name).
+      - If not set, the value of the E(HW_PASSWORD) environment variable is used.
+    type: str
+  domain_name:
+    description:
+      - Account (domain) name that owns O(user_name).
+      - If not set, the value of the E(HW_DOMAIN_NAME) environment variable is used.
+    type: str
+  access_key:
+    description:
+      - Access key ID (AK). With O(secret_key), every request is signed with SDK-HMAC-SHA256.
+      - If not set, the value of the E(HW_ACCESS_KEY) environment variable is used.
+    type: str
+  secret_key:
+    description:
+      - Secret access key (SK) that signs requests. Never sent over the wire.
+      - If not set, the value of the E(HW_SECRET_KEY) environment variable is used.
+    type: str
+  security_token:
+    description:
+      - Security token of temporary AK/SK credentials, sent as C(X-Security-Token).
+      - If not set, the value of the E(HW_SECURITY_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the TLS certificate of every endpoint. Set to V(false) only for tests.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path to a PEM CA bundle to trust instead of the system store, for private endpoints.
+    type: path
+  request_timeout:
+    description:
+      - Seconds to wait for each HTTP call to answer.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How many times a throttled (429) or unavailable (502, 503, 504) call, or a dropped read,
+        is retried with jittered exponential backoff. C(Retry-After) is honoured.
+      - A stop or lifecycle call whose answer was lost is never resent blindly; the resource is
+        read again and the call is sent again only if it has not taken effect.
+      - If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
+    type: int
+    default: 5
+  wait:
+    description:
+      - Wait until the action has finished before returning.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait when O(wait=true). On expiry the task fails and returns the IDs
+        needed to follow up.
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two reads while waiting.
+    type: float
+    default: 5
+notes:
+  - Credentials are taken in this order, the first complete set winning
+    O(auth_token); O(access_key) with O(secret_key); O(user_name) with O(password) and O(domain_name).
+    With none of them the task fails before any HTTP call.
+  - Proxies set in E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) are used as the Python C(requests) library handles them.
+requirements:
+  - python >= 3.8
+  - requests
+'''

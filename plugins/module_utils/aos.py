@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Application Orchestration Service (AOS) v2: stacks, lifecycles, execution records."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from urllib.parse import quote
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
+
+RUNNING = 'Running'
+ABNORMAL = 'Abnormal'
+BUSY = frozenset(['Processing', 'Pending'])
+LIFECYCLES = ('create', 'delete', 'upgrade', 'rollback', 'retry')
+FAILURE_STRATEGIES = ('DoNothing', 'Rollback')
+SUCCEEDED = 'Succeeded'
+FAILED = 'Failed'
+ABSENT = 'absent'
+
+
+def stack_status(stack):
+    return ABSENT if stack is None else stack.get('status')
+
+
+def stack_result(stack):
+    # AOS already answers in snake_case; only absence needs a shape of its own.
+    return None if stack is None else dict(stack)
+
+
+class AosService:
+    """The AOS stack calls the collection needs. The project comes from the credentials."""
+
+    def __init__(self, client, endpoint):
+        self.client = client
+        self.stacks_url = '%s/v2/stacks' % endpoint.rstrip('/')
+
+    def stack_url(self, stack_id):
+        return '%s/%s' % (self.stacks_url, quote(stack_id, safe=''))
+
+    def get_stack(self, stack_id):
+        """The stack, or ``None`` when the service answers 404."""
+        try:
+            return self.client.request('GET', self.stack_url(stack_id), action='Reading AOS stack %s' % stack_id)
+        except HwCloudError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def require_stack(self, stack_id):
+        """The stack, or the service's own 404 as the failure."""
+        return self.client.request('GET', self.stack_url(stack_id), action='Reading AOS stack %s' % stack_id)
+
+    def execute(self, stack_id, body):
+        answer = self.client.request('PUT', '%s/actions' % self.stack_url(stack_id), body,
+                                     action='Running lifecycle %s on AOS stack %s' % (body.get('lifecycle'), stack_id))
+        return answer if isinstance(answer, dict) else {}
+
+    def get_execution(self, stack_id, action_id):
+        """The execution record, or ``None`` where it cannot be read (so callers fall back on the stack)."""
+        try:
+            record = self.client.request('GET', '%s/actions/%s' % (self.stack_url(stack_id), quote(action_id, safe='')),
+                                         action='Reading execution %s of AOS stack %s' % (action_id, stack_id))
+        except HwCloudError as error:
+            if error.status in (404, 405, 501):
+                return None
+            raise
+        phase = execution_phase(record)
+        return record if phase else None
+
+    def settled_waiter(self, stack_id):
+        """Wait until a stack is no longer Processing/Pending (or is gone)."""
+        return Waiter('AOS stack %s to finish its running lifecycle' % stack_id,
+                      read=lambda: self.get_stack(stack_id),
+                      done=lambda stack: stack_status(stack) not in BUSY,
+                      describe=lambda stack: 'status %s' % stack_status(stack),
+                      report=lambda stack: {'stack': stack_result(stack)})
+
+    def execution_waiter(self, stack_id, action_id, lifecycle):
+        """Wait for one execution, on its record or, where that cannot be read, on the stack."""
+        polls = []
+
+        def read():
+            polls.append(None)
+            record = self.get_execution(stack_id, action_id)
+            if record is not None:
+                return {'source': 'record', 'phase': execution_phase(record), 'message': execution_message(record),
+                        'record': record}
+            stack = self.get_stack(stack_id)
+            return {'source': 'stack', 'phase': phase_from_stack(stack, action_id, lifecycle, first_poll=len(polls) == 1),
+                    'message': 'stack status %s' % stack_status(stack), 'stack': stack}
+
+        def failed(state):
+            if state['phase'] == FAILED:
+                return 'execution %s ended %s: %s' % (action_id, FAILED, state['message'] or 'no reason given')
+            return None
+
+        return Waiter('lifecycle %s (execution %s) on AOS stack %s' % (lifecycle, action_id, stack_id),
+                      read=read, done=lambda state: state['phase'] == SUCCEEDED, failed=failed,
+                      describe=lambda state: 'phase %s (%s)' % (state['phase'], state['message'] or 'from the %s' % state['source']),
+                      report=lambda state: {'action_id': action_id, 'execution': state.get('record'),
+                                            'execution_message': state['message']})
+
+
+def execution_phase(record):
+    try:
+        return record['status']['objectStatus']['phase']
+    except (KeyError, TypeError):
+        return None
+
+
+def execution_message(record):
+    try:
+        return record['status'].get('message') or None
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def phase_from_stack(stack, action_id, lifecycle, first_poll):
+    """Derive an execution phase from the stack when the record is unreadable."""
+    status = stack_status(stack)
+    if status == ABSENT:
+        return SUCCEEDED if lifecycle == 'delete' else FAILED
+    if status in BUSY:
+        return 'Running'
+    last_action_id = stack.get('last_action_id')
+    # A settled stack that has not registered this execution yet has simply not started it.
+    if (last_action_id and last_action_id != action_id) or (not last_action_id and first_poll):
+        return 'Pending'
+    if status == ABNORMAL:
+        return FAILED
+    return SUCCEEDED if status == RUNNING or lifecycle == 'delete' else 'Running'

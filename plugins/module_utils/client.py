@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one HTTP client every module uses: session, auth, retries, errors."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import json
+import random
+import time
+
+try:
+    import requests
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as import_error:  # pragma: no cover - exercised by the sanity import test
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = import_error
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import (
+    HwCloudError,
+    OutcomeUnknownError,
+    error_from_response,
+)
+from ansible_collections.hwcloud.cloud.plugins.module_utils.signer import sign
+
+JSON_CONTENT_TYPE = 'application/json;charset=UTF-8'
+# Answers that mean "not processed, ask again later": safe to resend any call.
+THROTTLED = frozenset([429, 503])
+# Answers from a gateway that may have forwarded the call: safe to resend only a read.
+GATEWAY_UNSURE = frozenset([502, 504])
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 20.0
+
+
+class TokenAuth:
+    """A token the user already holds (``auth_token``)."""
+
+    def __init__(self, token):
+        self.token = token
+
+    def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
+        return {'X-Auth-Token': self.token}
+
+
+class PasswordAuth:
+    """IAM user name and password, exchanged for one token per module run."""
+
+    def __init__(self, identity_endpoint, user_name, password, domain_name, project_id=None, project_name=None):
+        self.tokens_url = identity_tokens_url(identity_endpoint)
+        self.user_name = user_name
+        self.password = password
+        self.domain_name = domain_name
+        self.project_id = project_id
+        self.project_name = project_name
+        self.token = None
+        self.token_project_id = None
+
+    def request_body(self):
+        scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
+        return {'auth': {
+            'identity': {'methods': ['password'], 'password': {'user': {
+                'name': self.user_name, 'password': self.password, 'domain': {'name': self.domain_name}}}},
+            'scope': {'project': scope},
+        }}
+
+    def fetch(self, client):
+        response = client.send('POST', self.tokens_url, self.request_body(), action='Requesting an IAM token', authenticated=False)
+        token = response.headers.get('X-Subject-Token')
+        if not token:
+            raise HwCloudError('Requesting an IAM token: HTTP %s without an X-Subject-Token header' % response.status_code,
+                               status=response.status_code)
+        client.no_log_values.add(token)
+        self.token = token
+        try:
+            self.token_project_id = response.json()['token']['project']['id']
+        except (ValueError, KeyError, TypeError):
+            self.token_project_id = self.project_id
+
+    def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
+        if self.token is None:
+            self.fetch(client)
+        return {'X-Auth-Token': self.token}
+
+
+class AkSkAuth:
+    """Access key and secret key: every request signed with SDK-HMAC-SHA256."""
+
+    def __init__(self, access_key, secret_key, security_token=None, project_id=None):
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.security_token = security_token
+        self.project_id = project_id
+
+    def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
+        extra = {}
+        if self.project_id:
+            extra['X-Project-Id'] = self.project_id
+        if self.security_token:
+            extra['X-Security-Token'] = self.security_token
+        to_sign = dict(headers)
+        to_sign.update(extra)
+        extra.update(sign(method, url, to_sign, body, self.access_key, self.secret_key))
+        return extra
+
+
+def identity_tokens_url(identity_endpoint):
+    base = identity_endpoint.rstrip('/')
+    if base.endswith('/v3'):
+        base = base[:-3]
+    return base + '/v3/auth/tokens'
+
+
+def retry_after_seconds(value, now=None):
+    """Parse ``Retry-After`` (seconds or an HTTP date); ``None`` when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def backoff_seconds(attempt, retry_after=None):
+    """Full-jitter exponential backoff; ``Retry-After`` sets a floor, never shortened."""
+    delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)))
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, BACKOFF_CAP * 3))
+    return delay
+
+
+class HwCloudClient:
+    """A ``requests`` session with auth, bounded retries and uniform errors.
+
+    Reads are retried on throttling, gateway errors and dropped connections.
+    A mutating call is resent only after a 429/503 (the service says it did
+    not process it) or when it never left this machine; any other missing
+    answer raises ``OutcomeUnknownError`` so the caller re-reads first.
+    """
+
+    def __init__(self, auth, request_timeout=30, validate_certs=True, ca_path=None, max_retries=5,
+                 sleep=time.sleep, log=None):
+        self.auth = auth
+        self.request_timeout = request_timeout
+        self.max_retries = max(0, max_retries)
+        self.sleep = sleep
+        self.log = log or (lambda message: None)
+        self.session = requests.Session()
+        self.session.verify = ca_path if ca_path else validate_certs
+        self.no_log_values = set()
+        self.calls = 0
+
+    def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204)):
+        """Send a call and return the decoded JSON answer (``{}`` when empty)."""
+        response = self.send(method, url, body, action=action, ok_statuses=ok_statuses)
+        return decode_json(response, action or '%s %s' % (method, url))
+
+    def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True):
+        action = action or '%s %s' % (method, url)
+        mutating = method.upper() not in ('GET', 'HEAD')
+        payload = None if body is None else json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
+        attempt = 0
+        while True:
+            headers = {'Content-Type': JSON_CONTENT_TYPE, 'Accept': 'application/json'}
+            if authenticated and self.auth is not None:
+                headers.update(self.auth.headers(self, method, url, headers, payload))
+            self.calls += 1
+            try:
+                response = self.session.request(method, url, data=payload, headers=headers, timeout=self.request_timeout)
+            except requests.exceptions.ConnectionError as exc:
+                # A refused or unreachable connection never carried the request: any call may be resent.
+                never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connect_failure(exc)
+                problem = 'connection failed: %s' % _reason(exc)
+                if mutating and not never_sent:
+                    raise OutcomeUnknownError('%s: no answer (%s); the call may or may not have taken effect' % (action, problem),
+                                              method=method, url=url)
+                retry_after = None
+            except requests.exceptions.Timeout as exc:
+                problem = 'no answer within request_timeout=%ss' % self.request_timeout
+                if mutating:
+                    raise OutcomeUnknownError('%s: %s; the call may or may not have taken effect' % (action, problem),
+                                              method=method, url=url)
+                retry_after = None
+            else:
+                if response.status_code in ok_statuses:
+                    return response
+                retriable = response.status_code in THROTTLED or (response.status_code in GATEWAY_UNSURE and not mutating)
+                if response.status_code in GATEWAY_UNSURE and mutating:
+                    error = error_from_response(response, action)
+                    raise OutcomeUnknownError(error.message + '; the call may or may not have taken effect', status=error.status,
+                                              code=error.code, service_message=error.service_message,
+                                              request_id=error.request_id, body=error.body, method=method, url=url)
+                if not retriable or attempt >= self.max_retries:
+                    raise error_from_response(response, action)
+                problem = 'HTTP %s' % response.status_code
+                retry_after = retry_after_seconds(response.headers.get('Retry-After'))
+            if attempt >= self.max_retries:
+                raise HwCloudError('%s: %s after %d attempts' % (action, problem, attempt + 1), method=method, url=url)
+            delay = backoff_seconds(attempt, retry_after)
+            attempt += 1
+            self.log('%s: %s; retry %d of %d in %.2fs' % (action, problem, attempt, self.max_retries, delay))
+            self.sleep(delay)
+
+
+def _is_connect_failure(exc):
+    text = repr(exc)
+    return 'NewConnectionError' in text or 'Connection refused' in text or 'Name or service not known' in text
+
+
+def _reason(exc):
+    text = str(exc)
+    return text if len(text) < 200 else text[:200] + '...'
+
+
+def decode_json(response, action):
+    if not response.content:
+        return {}
+    try:
+        return response.json()
+    except ValueError:
+        raise HwCloudError('%s: HTTP %s with a body that is not JSON: %s'
+                           % (action, response.status_code, ' '.join(response.text.split())[:300]),
+                           status=response.status_code, request_id=response.headers.get('X-Request-Id'))
+
+
+def send_once(client, send, took_effect):
+    """Run a mutating call so that it takes effect at most once.
+
+    When the answer is lost, ``took_effect()`` re-reads the resource: if the
+    change is there the call is not sent again and ``(None, True)`` is
+    returned; otherwise it is resent with backoff, up to ``max_retries``.
+    Returns ``(answer, confirmed_by_read)``.
+    """
+    attempt = 0
+    while True:
+        try:
+            return send(), False
+        except OutcomeUnknownError as lost:
+            if took_effect():
+                client.log('%s; a re-read shows it took effect, not sending it again' % lost.message)
+                return None, True
+            if attempt >= client.max_retries:
+                raise
+            delay = backoff_seconds(attempt)
+            attempt += 1
+            client.log('%s; a re-read shows it did not take effect, resending (%d of %d) in %.2fs'
+                       % (lost.message, attempt, client.max_retries, delay))
+            client.sleep(delay)

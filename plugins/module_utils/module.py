@@ -1,0 +1,192 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The base class of every hwcloud.cloud module.
+
+A module subclasses ``HwCloudModule``, declares ``argument_spec`` and
+``module_kwargs``, checks its own rules in ``validate()`` and does its work in
+``run()``. The base class owns the shared options, the credentials, the client
+and the single place where errors become ``fail_json``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    AkSkAuth,
+    HwCloudClient,
+    PasswordAuth,
+    TokenAuth,
+)
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_not_blank, check_positive
+
+NO_CREDENTIALS = (
+    'No credentials given. Set one of: auth_token (HW_AUTH_TOKEN); access_key and secret_key '
+    '(HW_ACCESS_KEY, HW_SECRET_KEY); or user_name, password and domain_name '
+    '(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME).'
+)
+
+
+def hwcloud_argument_spec():
+    """The connection options shared by every module (see the ``hwcloud.cloud.hwcloud`` doc fragment)."""
+    return dict(
+        region=dict(type='str', fallback=(env_fallback, ['HW_REGION_NAME'])),
+        project_id=dict(type='str', fallback=(env_fallback, ['HW_PROJECT_ID'])),
+        endpoint=dict(type='str'),
+        auth_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_AUTH_TOKEN'])),
+        identity_endpoint=dict(type='str', fallback=(env_fallback, ['HW_AUTH_URL'])),
+        user_name=dict(type='str', fallback=(env_fallback, ['HW_USER_NAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_PASSWORD'])),
+        domain_name=dict(type='str', fallback=(env_fallback, ['HW_DOMAIN_NAME'])),
+        access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['HW_ACCESS_KEY'])),
+        secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_SECRET_KEY'])),
+        security_token=dict(type='str', no_log=True, fallback=(env_fallback, ['HW_SECURITY_TOKEN'])),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+        request_timeout=dict(type='float', default=30),
+        max_retries=dict(type='int', default=5, fallback=(env_fallback, ['HW_MAX_RETRIES'])),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=1800),
+        poll_interval=dict(type='float', default=5),
+    )
+
+
+def check_url(option, value):
+    if value is None:
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ('http', 'https') or not parts.netloc:
+        raise InvalidOptionError(option, value, 'it must be an http:// or https:// URL')
+
+
+def validate_connection_options(params):
+    check_positive('request_timeout', params['request_timeout'])
+    check_positive('max_retries', params['max_retries'], allow_zero=True)
+    check_positive('wait_timeout', params['wait_timeout'], allow_zero=True)
+    check_positive('poll_interval', params['poll_interval'])
+    for option in ('region', 'project_id', 'auth_token', 'access_key', 'secret_key', 'user_name', 'password', 'domain_name'):
+        check_not_blank(option, params[option])
+    check_url('endpoint', params['endpoint'])
+    check_url('identity_endpoint', params['identity_endpoint'])
+
+
+def build_auth(params):
+    """Pick the credentials by the documented precedence: token, AK/SK, password."""
+    if params['auth_token']:
+        return TokenAuth(params['auth_token'])
+    if params['access_key'] or params['secret_key']:
+        if not (params['access_key'] and params['secret_key']):
+            missing = 'secret_key (HW_SECRET_KEY)' if params['access_key'] else 'access_key (HW_ACCESS_KEY)'
+            raise HwCloudError('AK/SK authentication needs both access_key and secret_key; %s is not set.' % missing)
+        return AkSkAuth(params['access_key'], params['secret_key'], params['security_token'], params['project_id'])
+    if params['user_name'] or params['password']:
+        missing = [name for name, env in (('user_name', 'HW_USER_NAME'), ('password', 'HW_PASSWORD'), ('domain_name', 'HW_DOMAIN_NAME'))
+                   if not params[name]]
+        if not params['project_id'] and not params['region']:
+            missing.append('project_id or region (HW_PROJECT_ID, HW_REGION_NAME)')
+        if not params['identity_endpoint'] and not params['region']:
+            missing.append('identity_endpoint or region (HW_AUTH_URL, HW_REGION_NAME)')
+        if missing:
+            raise HwCloudError('IAM password authentication needs %s.' % ', '.join(missing))
+        identity = params['identity_endpoint'] or 'https://iam.%s.myhuaweicloud.com' % params['region']
+        # Without a project id the token is scoped to the region's default project, named after the region.
+        return PasswordAuth(identity, params['user_name'], params['password'], params['domain_name'],
+                            project_id=params['project_id'], project_name=params['region'])
+    raise HwCloudError(NO_CREDENTIALS)
+
+
+class HwCloudModule:
+    """Subclass and set ``service``, ``argument_spec``, ``module_kwargs``; implement ``run()``."""
+
+    service = None
+    argument_spec = {}
+    module_kwargs = {}
+
+    def __init__(self):
+        spec = hwcloud_argument_spec()
+        spec.update(self.argument_spec)
+        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        self.params = self.module.params
+        self.client = None
+        self.retry_log = []
+
+    def validate(self):
+        """Check the module's own rules; raise ``InvalidOptionError``. Runs before any HTTP call."""
+
+    def run(self):
+        raise NotImplementedError
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
+
+    @property
+    def endpoint(self):
+        if self.params['endpoint']:
+            return self.params['endpoint'].rstrip('/')
+        return 'https://%s.%s.myhuaweicloud.com' % (self.service, self.params['region'])
+
+    @property
+    def project_id(self):
+        """The project: as given, or as learnt from the IAM token when scoped by region."""
+        if self.params['project_id']:
+            return self.params['project_id']
+        auth = self.client.auth if self.client else None
+        if isinstance(auth, PasswordAuth):
+            if auth.token is None:
+                auth.fetch(self.client)
+            return auth.token_project_id
+        return None
+
+    def require_project_id(self, why):
+        if not self.params['project_id'] and not (self.params['user_name'] and self.params['region']):
+            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s.' % why)
+
+    def _note_retry(self, message):
+        self.retry_log.append(message)
+        self.module.log(message)
+
+    def build_client(self):
+        if not self.params['endpoint'] and not self.params['region']:
+            raise HwCloudError('Set region (HW_REGION_NAME) to use the default %s endpoint, or set endpoint.' % self.service.upper())
+        auth = build_auth(self.params)
+        return HwCloudClient(auth, request_timeout=self.params['request_timeout'], validate_certs=self.params['validate_certs'],
+                             ca_path=self.params['ca_path'], max_retries=self.params['max_retries'], log=self._note_retry)
+
+    def _extras(self):
+        # Retries are shown from -vvv on, the verbosity at which operators read per-call details.
+        extras = {}
+        if self.retry_log and self.module._verbosity >= 3:  # pylint: disable=protected-access
+            extras['retries'] = list(self.retry_log)
+        return extras
+
+    def __call__(self):
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+        try:
+            validate_connection_options(self.params)
+            self.validate()
+            self.client = self.build_client()
+            result = self.run()
+        except HwCloudError as error:
+            failure = error.to_result()
+            failure.update(self._extras())
+            self._hide_fetched_secrets()
+            self.module.fail_json(msg=error.message, **failure)
+        result.update(self._extras())
+        self._hide_fetched_secrets()
+        self.module.exit_json(**result)
+
+    def _hide_fetched_secrets(self):
+        # no_log covers option values only; a token fetched from IAM is masked the same way.
+        if self.client is not None:
+            self.module.no_log_values.update(self.client.no_log_values)

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Polling until a resource reaches a state, bounded by ``wait_timeout``."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, WaitTimeoutError
+
+
+class Waiter:
+    """What to wait for, as data: services declare these, modules run them.
+
+    ``read`` returns the current state (``None`` for an absent resource);
+    ``done(state)`` ends the wait; ``failed(state)`` returns a reason string
+    when the resource can no longer reach ``done``; ``describe(state)`` says
+    where it is now, for the timeout message; ``report(state)`` gives the
+    result keys that a failed wait returns, so the user can follow up.
+    """
+
+    def __init__(self, name, read, done, failed=None, describe=None, report=None):
+        self.name = name
+        self.report = report or (lambda state: {'last_state': state})
+        self.read = read
+        self.done = done
+        self.failed = failed or (lambda state: None)
+        self.describe = describe or (lambda state: repr(state))
+
+    def wait(self, timeout, interval, clock=time.monotonic, sleep=time.sleep, details=None):
+        """Poll until done; raise on failure or on timeout with ``details`` attached."""
+        deadline = clock() + timeout
+        polls = 0
+        while True:
+            state = self.read()
+            polls += 1
+            if self.done(state):
+                return state
+            reason = self.failed(state)
+            if reason:
+                raise HwCloudError('%s failed: %s' % (self.name, reason), details=self._details(details, state))
+            remaining = deadline - clock()
+            if remaining <= 0:
+                raise WaitTimeoutError('Timed out after %ss waiting for %s; last seen: %s (%d polls)'
+                                       % (timeout, self.name, self.describe(state), polls),
+                                       details=self._details(details, state))
+            sleep(min(interval, remaining))
+
+    def _details(self, details, state):
+        result = dict(details or {})
+        result.update(self.report(state))
+        return result

@@ -1,0 +1,229 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cluster_stop
+short_description: Stop a Cloud Data Migration (CDM) cluster
+version_added: 0.1.0
+description:
+  - Stops a CDM cluster with C(POST /v1.1/{project_id}/clusters/{cluster_id}/action).
+  - Idempotent. The cluster is read first; a cluster that is already stopped (status C(900))
+    or stopping (C(910)) is left alone and the task reports C(ok).
+  - A cluster in transition (creating C(100), restarting C(500), starting C(920)) is waited for
+    when O(wait=true) and the decision is taken once it has settled; with O(wait=false) the task fails.
+  - A cluster whose creation failed (C(303)) or that is frozen (C(800)) cannot be stopped; the task fails without sending anything.
+  - Supports check mode (nothing is sent) and diff mode (status before and after).
+author:
+  - hwcloud.cloud maintainers
+options:
+  cluster_id:
+    description:
+      - ID of the cluster to stop.
+      - Exactly one of O(cluster_id) and O(cluster_name) is required.
+    type: str
+  cluster_name:
+    description:
+      - Name of the cluster to stop, looked up with the list call.
+      - The task fails if no cluster or more than one cluster has this name.
+    type: str
+  stop_mode:
+    description:
+      - C(IMMEDIATELY) stops at once; C(GRACEFULLY) lets running jobs finish first.
+      - Sent as C(stopMode) only when set; the service's default applies otherwise.
+    type: str
+    choices: [IMMEDIATELY, GRACEFULLY]
+  delay_time:
+    description:
+      - Seconds to wait before a graceful stop, sent as C(delayTime).
+      - Only with O(stop_mode=GRACEFULLY). V(-1) waits for every running job to finish;
+        a value greater than 0 stops after that many seconds. New jobs are refused meanwhile.
+    type: int
+extends_documentation_fragment:
+  - hwcloud.cloud.hwcloud
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is sent; C(changed) says whether the cluster would be stopped.
+  diff_mode:
+    support: full
+    description: Shows the cluster status before and after.
+'''
+
+EXAMPLES = r'''
+- name: Stop a CDM cluster and wait until it is stopped
+  hwcloud.cloud.cluster_stop:
+    region: ap-southeast-1
+    project_id: 1551c7f6c808414d8e9f3c514a170f2e
+    cluster_id: bae65496-643e-47ca-84af-948672de7eeb
+
+- name: Stop gracefully, once every running job has finished
+  hwcloud.cloud.cluster_stop:
+    cluster_id: bae65496-643e-47ca-84af-948672de7eeb
+    stop_mode: GRACEFULLY
+    delay_time: -1
+
+- name: Stop a cluster found by its name
+  hwcloud.cloud.cluster_stop:
+    cluster_name: cdm-prod
+    stop_mode: IMMEDIATELY
+
+- name: Send the stop and return without waiting
+  hwcloud.cloud.cluster_stop:
+    cluster_id: bae65496-643e-47ca-84af-948672de7eeb
+    wait: false
+  register: stop
+
+- name: Share the connection options of every hwcloud.cloud module
+  module_defaults:
+    group/hwcloud.cloud.hwcloud:
+      region: ap-southeast-1
+      project_id: 1551c7f6c808414d8e9f3c514a170f2e
+      auth_token: "{{ hw_token }}"
+  block:
+    - name: Stop the nightly cluster
+      hwcloud.cloud.cluster_stop:
+        cluster_name: cdm-nightly
+'''
+
+RETURN = r'''
+job_ids:
+  description: The job IDs the stop call answered with; empty when nothing was sent.
+  returned: always
+  type: list
+  elements: str
+  sample: [ff8080815e59d92d015e5b27ccb0004d]
+cluster:
+  description:
+    - The cluster as last read, keys in snake_case.
+    - After a wait this is the stopped cluster; in check mode it is the cluster as found.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Cluster ID.
+      type: str
+      returned: always
+      sample: bae65496-643e-47ca-84af-948672de7eeb
+    name:
+      description: Cluster name.
+      type: str
+      returned: always
+      sample: cdm-prod
+    status:
+      description: The API's string status code, for example C(200) normal, C(910) stopping, C(900) stopped.
+      type: str
+      returned: always
+      sample: '900'
+    status_detail:
+      description: Human-readable status.
+      type: str
+      returned: when the service returns it
+      sample: Stopped
+    is_frozen:
+      description: C(1) when the cluster is frozen.
+      type: str
+      returned: when the service returns it
+      sample: '0'
+error:
+  description: The HTTP status, service error code and message, and request ID of a failed call.
+  returned: on failure of an HTTP call
+  type: dict
+  sample: {status: 404, code: Cdm.0001, message: The cluster does not exist., request_id: 5d2e6a...}
+'''
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
+from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, require_int
+
+
+class ClusterStopModule(HwCloudModule):
+    service = 'cdm'
+    argument_spec = dict(
+        cluster_id=dict(type='str'),
+        cluster_name=dict(type='str'),
+        stop_mode=dict(type='str', choices=['IMMEDIATELY', 'GRACEFULLY']),
+        delay_time=dict(type='int'),
+    )
+    module_kwargs = dict(
+        mutually_exclusive=[('cluster_id', 'cluster_name')],
+        required_one_of=[('cluster_id', 'cluster_name')],
+    )
+
+    def validate(self):
+        check_length('cluster_id', self.params['cluster_id'], 1, 64)
+        check_length('cluster_name', self.params['cluster_name'], 1, 64)
+        delay_time = self.params['delay_time']
+        if delay_time is not None:
+            require_int('delay_time', delay_time)
+            if self.params['stop_mode'] != 'GRACEFULLY':
+                raise InvalidOptionError('delay_time', delay_time, 'it is only valid with stop_mode GRACEFULLY')
+            if delay_time != -1 and delay_time <= 0:
+                raise InvalidOptionError('delay_time', delay_time, 'it must be -1 (wait for running jobs) or greater than 0')
+        self.require_project_id('for CDM, whose URIs carry it')
+
+    def stop_request(self):
+        stop = {}
+        if self.params['stop_mode']:
+            stop['stopMode'] = self.params['stop_mode']
+        if self.params['delay_time'] is not None:
+            stop['delayTime'] = self.params['delay_time']
+        return stop
+
+    def run(self):
+        service = cdm.CdmService(self.client, self.endpoint, self.project_id)
+        if self.params['cluster_id']:
+            cluster = service.get_cluster(self.params['cluster_id'])
+        else:
+            cluster = service.find_cluster_by_name(self.params['cluster_name'])
+        cluster_id = cluster.get('id') or self.params['cluster_id']
+        status = cdm.cluster_status(cluster)
+
+        if status in cdm.IN_TRANSITION:
+            if not self.params['wait']:
+                raise HwCloudError('CDM cluster %s is in status %s; it cannot be stopped until it settles. '
+                                   'Set wait: true to wait for it.' % (cluster_id, cdm.describe_status(status)),
+                                   details={'cluster': cdm.cluster_result(cluster)})
+            cluster = service.settled_waiter(cluster_id).wait(self.params['wait_timeout'], self.params['poll_interval'],
+                                                              details={'job_ids': []})
+            status = cdm.cluster_status(cluster)
+        if status in cdm.UNSTOPPABLE:
+            raise HwCloudError('CDM cluster %s cannot be stopped: status %s.' % (cluster_id, cdm.describe_status(status)),
+                               details={'cluster': cdm.cluster_result(cluster), 'job_ids': []})
+        if status not in cdm.STOPPABLE and status not in cdm.ALREADY_STOPPING:
+            raise HwCloudError('CDM cluster %s has status %s, which this module does not know how to stop.'
+                               % (cluster_id, cdm.describe_status(status)), details={'cluster': cdm.cluster_result(cluster)})
+
+        will_change = status in cdm.STOPPABLE
+        result = dict(changed=will_change, job_ids=[], cluster=cdm.cluster_result(cluster))
+        if self.module._diff:  # pylint: disable=protected-access
+            result['diff'] = dict(before={'status': status}, after={'status': cdm.STOPPED if will_change else status})
+        if self.check_mode:
+            return result
+
+        if will_change:
+            result['job_ids'], _confirmed = send_once(
+                self.client,
+                send=lambda: service.stop_cluster(cluster_id, self.stop_request()),
+                took_effect=lambda: cdm.cluster_status(service.get_cluster(cluster_id)) in cdm.ALREADY_STOPPING)
+            result['job_ids'] = result['job_ids'] or []
+        if self.params['wait'] and (will_change or status == cdm.STOPPING):
+            cluster = service.stopped_waiter(cluster_id, status).wait(
+                self.params['wait_timeout'], self.params['poll_interval'], details={'job_ids': result['job_ids']})
+            result['cluster'] = cdm.cluster_result(cluster)
+        return result
+
+
+def main():
+    ClusterStopModule()()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,312 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: stack_lifecycle
+short_description: Run a lifecycle (create, delete, upgrade, rollback, retry) on an AOS stack
+version_added: 0.1.0
+description:
+  - Runs a lifecycle on an Application Orchestration Service (AOS) stack with
+    C(PUT /v2/stacks/{stack_id}/actions).
+  - Idempotent. The stack is read first and nothing is sent when the lifecycle has nothing to do
+    C(delete) of an absent stack, C(create) of a C(Running) stack, C(upgrade) whose inputs and
+    template are already in place, C(retry) or C(rollback) of a stack that is not C(Abnormal).
+  - A stack that is C(Processing) or C(Pending) is never sent a second lifecycle. With O(wait=true)
+    the module waits for it to settle and decides then; otherwise the task fails.
+  - With O(wait=true) the module waits for the execution to finish, on its execution record or,
+    where that cannot be read, on the stack status. A failed execution fails the task with the
+    service's reason and the C(action_id).
+  - Supports check mode (nothing is sent) and diff mode (status and inputs before and after).
+author:
+  - hwcloud.cloud maintainers
+options:
+  stack_id:
+    description:
+      - ID of the stack, 1 to 64 characters.
+    type: str
+    required: true
+  lifecycle:
+    description:
+      - The lifecycle to run.
+    type: str
+    required: true
+    choices: [create, delete, upgrade, rollback, retry]
+  failure_strategy:
+    description:
+      - What the service does when the lifecycle fails. The service's default is C(DoNothing).
+      - C(Rollback) is only allowed with O(lifecycle=create).
+    type: str
+    choices: [DoNothing, Rollback]
+  nodes:
+    description:
+      - Per-element lifecycle parameters, used to scale stateless applications whose
+        instance count is a template input.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the stack element (node).
+        type: str
+        required: true
+      parameters:
+        description: Lifecycle parameters of the element.
+        type: dict
+        suboptions:
+          instances:
+            description: Number of instances, 0 to 100.
+            type: int
+            required: true
+  timeout:
+    description:
+      - Timeout of the lifecycle on the service side, in minutes, 0 to 1440. The service's default is 60.
+      - This is the API's own limit; O(wait_timeout) bounds how long this module waits.
+    type: int
+  inputs:
+    description:
+      - Template inputs, one key per input. Needed for C(upgrade), which only supports changing inputs.
+    type: dict
+  template_id:
+    description:
+      - Run the lifecycle with this template instead of the stack's current one.
+    type: str
+extends_documentation_fragment:
+  - hwcloud.cloud.hwcloud
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is sent; C(changed) says whether the lifecycle would run.
+  diff_mode:
+    support: full
+    description: Shows the stack status and inputs before and after.
+'''
+
+EXAMPLES = r'''
+- name: Install a stack, rolling back if the installation fails
+  hwcloud.cloud.stack_lifecycle:
+    region: ap-southeast-1
+    stack_id: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    lifecycle: create
+    timeout: 20
+    failure_strategy: Rollback
+
+- name: Roll back a stack whose last lifecycle failed
+  hwcloud.cloud.stack_lifecycle:
+    stack_id: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    lifecycle: rollback
+
+- name: Upgrade the stack's inputs (ok when they are already in place)
+  hwcloud.cloud.stack_lifecycle:
+    stack_id: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    lifecycle: upgrade
+    inputs:
+      param1: value1
+
+- name: Retry a failed lifecycle with a 20 minute service-side timeout
+  hwcloud.cloud.stack_lifecycle:
+    stack_id: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    lifecycle: retry
+    timeout: 20
+
+- name: Scale the element "web" to 3 instances
+  hwcloud.cloud.stack_lifecycle:
+    stack_id: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    lifecycle: upgrade
+    inputs:
+      web_instances: 3
+    nodes:
+      - name: web
+        parameters:
+          instances: 3
+
+- name: Delete a stack and return without waiting
+  hwcloud.cloud.stack_lifecycle:
+    stack_id: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    lifecycle: delete
+    wait: false
+'''
+
+RETURN = r'''
+action_id:
+  description: ID of the execution record the lifecycle started; V(null) when nothing was sent.
+  returned: always
+  type: str
+  sample: 6a1b2c3d-0000-4000-8000-000000000001
+last_action_id:
+  description: ID of the stack's previous execution record, as the service answered; V(null) when nothing was sent.
+  returned: always
+  type: str
+  sample: 6a1b2c3d-0000-4000-8000-000000000000
+stack:
+  description:
+    - The stack as last read; V(null) when it does not exist (for example after C(delete)).
+  returned: always
+  type: dict
+  contains:
+    guid:
+      description: Stack ID.
+      type: str
+      returned: always
+    name:
+      description: Stack name.
+      type: str
+      returned: always
+    status:
+      description: C(Running), C(Stopped), C(Abnormal), C(Pending), C(Processing), C(PartialStopped) or C(Unknow).
+      type: str
+      returned: always
+      sample: Running
+    inputs:
+      description: The stack's template inputs.
+      type: dict
+      returned: when the service returns them
+    template_id:
+      description: ID of the stack's template.
+      type: str
+      returned: when the service returns it
+execution:
+  description: The execution record as last read, when the module waited on it.
+  returned: when O(wait=true) and a lifecycle was sent and its record could be read
+  type: dict
+error:
+  description: The HTTP status, service error code and message, and request ID of a failed call.
+  returned: on failure of an HTTP call
+  type: dict
+'''
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils import aos
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
+from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_range
+
+
+class StackLifecycleModule(HwCloudModule):
+    service = 'aos'
+    argument_spec = dict(
+        stack_id=dict(type='str', required=True),
+        lifecycle=dict(type='str', required=True, choices=list(aos.LIFECYCLES)),
+        failure_strategy=dict(type='str', choices=list(aos.FAILURE_STRATEGIES)),
+        nodes=dict(type='list', elements='dict', options=dict(
+            name=dict(type='str', required=True),
+            parameters=dict(type='dict', options=dict(instances=dict(type='int', required=True))),
+        )),
+        timeout=dict(type='int'),
+        inputs=dict(type='dict'),
+        template_id=dict(type='str'),
+    )
+
+    def validate(self):
+        check_length('stack_id', self.params['stack_id'], 1, 64)
+        if self.params['failure_strategy'] == 'Rollback' and self.params['lifecycle'] != 'create':
+            raise InvalidOptionError('failure_strategy', 'Rollback', 'Rollback is only allowed with lifecycle create, not %s'
+                                     % self.params['lifecycle'])
+        check_range('timeout', self.params['timeout'], 0, 1440, ' minutes')
+        for index, node in enumerate(self.params['nodes'] or []):
+            check_not_blank('nodes[%d].name' % index, node['name'])
+            if node['parameters'] is not None:
+                check_range('nodes[%d].parameters.instances' % index, node['parameters']['instances'], 0, 100)
+        check_not_blank('template_id', self.params['template_id'])
+
+    def lifecycle_request(self):
+        """Only what the user set goes on the wire: the service treats null as a value."""
+        body = dict((key, self.params[key]) for key in ('lifecycle', 'failure_strategy', 'timeout', 'inputs', 'template_id')
+                    if self.params[key] is not None)
+        if self.params['nodes'] is not None:
+            body['nodes'] = [dict((key, value) for key, value in node.items() if value is not None) for node in self.params['nodes']]
+        return body
+
+    def will_change(self, stack):
+        lifecycle, status = self.params['lifecycle'], aos.stack_status(stack)
+        if lifecycle == 'delete':
+            return status != aos.ABSENT
+        if lifecycle == 'create':
+            return status != aos.RUNNING
+        if lifecycle in ('retry', 'rollback'):
+            return status == aos.ABNORMAL
+        current = stack.get('inputs')
+        inputs_in_place = isinstance(current, dict) and all(
+            key in current and same_value(current[key], value) for key, value in (self.params['inputs'] or {}).items())
+        template_in_place = self.params['template_id'] in (None, stack.get('template_id'))
+        return not (inputs_in_place and template_in_place and not self.params['nodes'])
+
+    def predicted(self, stack, will_change):
+        if not will_change:
+            return {'status': aos.stack_status(stack), 'inputs': (stack or {}).get('inputs')}
+        if self.params['lifecycle'] == 'delete':
+            return {'status': aos.ABSENT, 'inputs': None}
+        inputs = dict((stack or {}).get('inputs') or {})
+        inputs.update(self.params['inputs'] or {})
+        return {'status': aos.RUNNING, 'inputs': inputs}
+
+    def run(self):
+        stack_id, lifecycle = self.params['stack_id'], self.params['lifecycle']
+        service = aos.AosService(self.client, self.endpoint)
+        stack = service.get_stack(stack_id) if lifecycle == 'delete' else service.require_stack(stack_id)
+        if aos.stack_status(stack) in aos.BUSY:
+            if not self.params['wait']:
+                raise HwCloudError('AOS stack %s is %s: another lifecycle is running and a second one is never sent. '
+                                   'Set wait: true to wait for it to finish.' % (stack_id, aos.stack_status(stack)),
+                                   details={'stack': aos.stack_result(stack), 'action_id': None, 'last_action_id': None})
+            stack = service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'])
+            if stack is None and lifecycle != 'delete':
+                stack = service.require_stack(stack_id)
+
+        will_change = self.will_change(stack)
+        result = dict(changed=will_change, action_id=None, last_action_id=None, stack=aos.stack_result(stack))
+        if self.module._diff:  # pylint: disable=protected-access
+            result['diff'] = dict(before={'status': aos.stack_status(stack), 'inputs': (stack or {}).get('inputs')},
+                                  after=self.predicted(stack, will_change))
+        if self.check_mode or not will_change:
+            return result
+
+        previous_action_id = stack.get('last_action_id')
+        answer, confirmed_by_read = send_once(
+            self.client,
+            send=lambda: service.execute(stack_id, self.lifecycle_request()),
+            took_effect=lambda: lifecycle_took_effect(service.get_stack(stack_id), lifecycle, previous_action_id))
+        if confirmed_by_read:
+            answer = {'action_id': (service.get_stack(stack_id) or {}).get('last_action_id'), 'last_action_id': previous_action_id}
+        result['action_id'], result['last_action_id'] = answer.get('action_id'), answer.get('last_action_id')
+
+        if self.params['wait']:
+            details = {'action_id': result['action_id'], 'last_action_id': result['last_action_id']}
+            if result['action_id']:
+                state = service.execution_waiter(stack_id, result['action_id'], lifecycle).wait(
+                    self.params['wait_timeout'], self.params['poll_interval'], details=details)
+                result['execution'] = state.get('record')
+            else:
+                service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'], details=details)
+            result['stack'] = aos.stack_result(service.get_stack(stack_id))
+            if lifecycle != 'delete' and aos.stack_status(result['stack']) == aos.ABNORMAL:
+                raise HwCloudError('Lifecycle %s on AOS stack %s left it Abnormal (execution %s).' % (lifecycle, stack_id, result['action_id']),
+                                   details=dict(details, stack=result['stack']))
+        return result
+
+
+def same_value(current, wanted):
+    # Inputs come back from the service as it stored them: "3" for 3 is the same input.
+    if current == wanted:
+        return True
+    scalar = (str, int, float, bool)
+    return isinstance(current, scalar) and isinstance(wanted, scalar) and str(current).lower() == str(wanted).lower()
+
+
+def lifecycle_took_effect(stack, lifecycle, previous_action_id):
+    status = aos.stack_status(stack)
+    if status == aos.ABSENT:
+        return lifecycle == 'delete'
+    return status in aos.BUSY or stack.get('last_action_id') not in (None, previous_action_id)
+
+
+def main():
+    StackLifecycleModule()()
+
+
+if __name__ == '__main__':
+    main()
