@@ -83,10 +83,12 @@ options:
   ca_path:
     description:
       - Path to a PEM CA bundle to trust instead of the system store, for private endpoints.
+      - Applies to IAM as well. Ignored when O(validate_certs=false).
+      - When not set, the bundle named by E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE), if any, replaces the system store.
     type: path
   request_timeout:
     description:
-      - Seconds to wait for each HTTP call to answer.
+      - Seconds to wait for each HTTP call to answer. Greater than 0, at most 86400.
     type: float
     default: 30
   max_retries:
@@ -95,6 +97,7 @@ options:
         is retried with jittered exponential backoff. C(Retry-After) is honoured.
       - A stop or lifecycle call whose answer was lost is never resent blindly; the resource is
         read again and the call is sent again only if it has not taken effect.
+      - 0 to 100.
       - If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
@@ -107,17 +110,20 @@ options:
     description:
       - Seconds to wait when O(wait=true). On expiry the task fails and returns the IDs
         needed to follow up.
+      - 0 to 31622400 (366 days). A task that first waits for a busy resource to settle and then
+        for its own action may wait up to twice this long.
     type: int
     default: 1800
   poll_interval:
     description:
-      - Seconds between two reads while waiting.
+      - Seconds between two reads while waiting. Greater than 0, at most 86400.
     type: float
     default: 5
 notes:
-  - Credentials are taken in this order, the first complete set winning
+  - Credentials are taken in this order, the first complete set winning.
     O(auth_token); O(access_key) with O(secret_key); O(user_name) with O(password) and O(domain_name).
-    With none of them the task fails before any HTTP call.
+    With none of them, or with half a set, the task fails before any HTTP call.
+  - An environment variable that is set but empty counts as not set.
   - Proxies set in E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) are used as the Python C(requests) library handles them.
 requirements:
   - python >= 3.8

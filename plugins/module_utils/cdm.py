@@ -99,11 +99,18 @@ class CdmService:
                       report=lambda cluster: {'cluster': cluster_result(cluster)})
 
     def stopped_waiter(self, cluster_id, status_before):
-        """Wait for status 900; a failure state that appears after the stop ends the wait."""
+        """Wait for status 900; a failure state that appears after the stop ends the wait.
+
+        From ``300`` (failed) a stop goes through ``910``: ``300`` read again
+        after that is a failed stop, not the state from before it.
+        """
+        seen = {'stopping': False}
 
         def failed(cluster):
             status = cluster_status(cluster)
-            if status in UNSTOPPABLE or (status == FAILED and status_before != FAILED):
+            if status == STOPPING:
+                seen['stopping'] = True
+            if status in UNSTOPPABLE or (status == FAILED and (status_before != FAILED or seen['stopping'])):
                 return 'the cluster went to status %s%s' % (describe_status(status), _reasons(cluster))
             return None
 

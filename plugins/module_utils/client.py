@@ -11,6 +11,7 @@ __metaclass__ = type
 import email.utils
 import json
 import random
+import ssl
 import time
 
 try:
@@ -70,7 +71,9 @@ class PasswordAuth:
         }}
 
     def fetch(self, client):
-        response = client.send('POST', self.tokens_url, self.request_body(), action='Requesting an IAM token', authenticated=False)
+        # Asking for a token changes nothing: a lost answer is retried like a read, not re-read first.
+        response = client.send('POST', self.tokens_url, self.request_body(), action='Requesting an IAM token', authenticated=False,
+                               idempotent=True)
         token = response.headers.get('X-Subject-Token')
         if not token:
             raise HwCloudError('Requesting an IAM token: HTTP %s without an X-Subject-Token header' % response.status_code,
@@ -136,7 +139,8 @@ def retry_after_seconds(value, now=None):
 
 def backoff_seconds(attempt, retry_after=None):
     """Full-jitter exponential backoff; ``Retry-After`` sets a floor, never shortened."""
-    delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)))
+    # The exponent is capped so that a large max_retries never overflows a float.
+    delay = random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** min(attempt, 16))))
     if retry_after is not None:
         delay = max(delay, min(retry_after, BACKOFF_CAP * 3))
     return delay
@@ -159,7 +163,10 @@ class HwCloudClient:
         self.sleep = sleep
         self.log = log or (lambda message: None)
         self.session = requests.Session()
-        self.session.verify = ca_path if ca_path else validate_certs
+        # validate_certs=false wins over ca_path; ca_path replaces the system CA store. Passed with every
+        # request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override a session-level verify, even False.
+        self.verify = (ca_path or True) if validate_certs else False
+        self.session.verify = self.verify
         self.no_log_values = set()
         self.calls = 0
 
@@ -168,9 +175,11 @@ class HwCloudClient:
         response = self.send(method, url, body, action=action, ok_statuses=ok_statuses)
         return decode_json(response, action or '%s %s' % (method, url))
 
-    def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True):
+    def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True,
+             idempotent=None):
+        """Send one call with bounded retries; ``idempotent=True`` lets a POST that changes nothing be resent like a read."""
         action = action or '%s %s' % (method, url)
-        mutating = method.upper() not in ('GET', 'HEAD')
+        mutating = method.upper() not in ('GET', 'HEAD') if idempotent is None else not idempotent
         payload = None if body is None else json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
         attempt = 0
         while True:
@@ -179,7 +188,17 @@ class HwCloudClient:
                 headers.update(self.auth.headers(self, method, url, headers, payload))
             self.calls += 1
             try:
-                response = self.session.request(method, url, data=payload, headers=headers, timeout=self.request_timeout)
+                response = self.session.request(method, url, data=payload, headers=headers, timeout=self.request_timeout,
+                                                verify=self.verify)
+            except ValueError as exc:
+                # Refused before anything was sent: requests' InvalidHeader, InvalidURL, MissingSchema and InvalidSchema
+                # and http.client's checks (a header value with a newline, a NUL or a character outside latin-1) are all
+                # ValueErrors. Resending cannot help.
+                raise HwCloudError('%s: the request could not be built: %s' % (action, _reason(exc)), method=method, url=url)
+            except requests.exceptions.SSLError as exc:
+                # A certificate or handshake failure is not transient, and no request went out.
+                raise HwCloudError('%s: TLS failed: %s (check validate_certs and ca_path)' % (action, _tls_reason(exc)),
+                                   method=method, url=url)
             except requests.exceptions.ConnectionError as exc:
                 # A refused or unreachable connection never carried the request: any call may be resent.
                 never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connect_failure(exc)
@@ -194,6 +213,13 @@ class HwCloudClient:
                     raise OutcomeUnknownError('%s: %s; the call may or may not have taken effect' % (action, problem),
                                               method=method, url=url)
                 retry_after = None
+            except requests.exceptions.RequestException as exc:
+                # Anything else (a truncated or undecodable answer) is a lost answer: same rules as a dropped connection.
+                problem = 'the answer was lost: %s' % _reason(exc)
+                if mutating:
+                    raise OutcomeUnknownError('%s: %s; the call may or may not have taken effect' % (action, problem),
+                                              method=method, url=url)
+                retry_after = None
             else:
                 if response.status_code in ok_statuses:
                     return response
@@ -204,9 +230,15 @@ class HwCloudClient:
                                               code=error.code, service_message=error.service_message,
                                               request_id=error.request_id, body=error.body, method=method, url=url)
                 if not retriable or attempt >= self.max_retries:
-                    raise error_from_response(response, action)
+                    error = error_from_response(response, action)
+                    if attempt:
+                        error.message += '; gave up after %d attempts' % (attempt + 1)
+                        error.args = (error.message,)
+                    raise error
                 problem = 'HTTP %s' % response.status_code
                 retry_after = retry_after_seconds(response.headers.get('Retry-After'))
+                if response.headers.get('Retry-After'):
+                    problem += ' (Retry-After: %s)' % response.headers.get('Retry-After')
             if attempt >= self.max_retries:
                 raise HwCloudError('%s: %s after %d attempts' % (action, problem, attempt + 1), method=method, url=url)
             delay = backoff_seconds(attempt, retry_after)
@@ -220,6 +252,22 @@ def _is_connect_failure(exc):
     return 'NewConnectionError' in text or 'Connection refused' in text or 'Name or service not known' in text
 
 
+def _tls_reason(exc):
+    """The innermost ``ssl`` error (e.g. 'certificate verify failed: ...'), not requests' long wrapper text."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            return str(current)
+        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
+        pending.extend([getattr(current, 'reason', None) if isinstance(getattr(current, 'reason', None), BaseException) else None,
+                        current.__cause__, current.__context__])
+    return _reason(exc)
+
+
 def _reason(exc):
     text = str(exc)
     return text if len(text) < 200 else text[:200] + '...'
@@ -231,17 +279,22 @@ def decode_json(response, action):
     try:
         return response.json()
     except ValueError:
-        raise HwCloudError('%s: HTTP %s with a body that is not JSON: %s'
-                           % (action, response.status_code, ' '.join(response.text.split())[:300]),
-                           status=response.status_code, request_id=response.headers.get('X-Request-Id'))
+        request_id = response.headers.get('X-Request-Id')
+        raise HwCloudError('%s: HTTP %s with a body that is not JSON: %s%s'
+                           % (action, response.status_code, ' '.join(response.text.split())[:300],
+                              ' (request id %s)' % request_id if request_id else ''),
+                           status=response.status_code, request_id=request_id)
 
 
 def send_once(client, send, took_effect):
     """Run a mutating call so that it takes effect at most once.
 
-    When the answer is lost, ``took_effect()`` re-reads the resource: if the
-    change is there the call is not sent again and ``(None, True)`` is
-    returned; otherwise it is resent with backoff, up to ``max_retries``.
+    When the answer is lost, ``took_effect()`` re-reads the resource (after a
+    short backoff, so that a call still on its way can land): if the change is
+    there the call is not sent again and ``(None, True)`` is returned;
+    otherwise it is resent, up to ``max_retries`` times. A resend that the
+    service refuses (400, 409) is re-read once more: the lost call may have landed
+    in between, and then the refusal only says the change is already there.
     Returns ``(answer, confirmed_by_read)``.
     """
     attempt = 0
@@ -249,13 +302,17 @@ def send_once(client, send, took_effect):
         try:
             return send(), False
         except OutcomeUnknownError as lost:
+            client.sleep(backoff_seconds(attempt))
             if took_effect():
                 client.log('%s; a re-read shows it took effect, not sending it again' % lost.message)
                 return None, True
             if attempt >= client.max_retries:
                 raise
-            delay = backoff_seconds(attempt)
             attempt += 1
-            client.log('%s; a re-read shows it did not take effect, resending (%d of %d) in %.2fs'
-                       % (lost.message, attempt, client.max_retries, delay))
-            client.sleep(delay)
+            client.log('%s; a re-read shows it did not take effect, resending (%d of %d)'
+                       % (lost.message, attempt, client.max_retries))
+        except HwCloudError as refused:
+            if attempt and refused.status in (400, 409) and took_effect():
+                client.log('%s; a re-read shows the earlier call took effect, not sending it again' % refused.message)
+                return None, True
+            raise

@@ -14,9 +14,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import math
+import os
+import sys
+import traceback
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
@@ -34,6 +40,19 @@ NO_CREDENTIALS = (
     '(HW_ACCESS_KEY, HW_SECRET_KEY); or user_name, password and domain_name '
     '(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME).'
 )
+
+
+def env_fallback(*names):
+    """Like Ansible's ``env_fallback``, except that an empty variable counts as not set.
+
+    AWX credential types inject every field, the empty ones as ``""``: a job template that
+    fills in AK/SK must not fail on an empty ``HW_AUTH_TOKEN``.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip():
+            return value
+    raise AnsibleFallbackNotFound
 
 
 def hwcloud_argument_spec():
@@ -68,13 +87,66 @@ def check_url(option, value):
         raise InvalidOptionError(option, value, 'it must be an http:// or https:// URL')
 
 
+# Upper bounds that keep every timer within what sockets and sleep() accept (no overflow, no NaN),
+# and a retry budget that keeps a failing call bounded in time.
+MAX_SECONDS = {'request_timeout': 86400, 'poll_interval': 86400, 'wait_timeout': 366 * 86400}
+MAX_RETRIES = 100
+TIMERS = ('request_timeout', 'wait_timeout', 'poll_interval')
+
+
+def check_seconds(option, value):
+    if value is None:
+        return
+    if isinstance(value, float) and not math.isfinite(value) or value > MAX_SECONDS[option]:
+        raise InvalidOptionError(option, value, 'it must be a finite number of seconds, at most %d' % MAX_SECONDS[option])
+
+
+# Options sent verbatim as HTTP header values (X-Auth-Token, X-Security-Token, the Access= of Authorization).
+HEADER_OPTIONS = ('auth_token', 'security_token', 'access_key')
+
+
+def check_header_value(option, value):
+    if value is not None and not all(' ' <= char <= '~' for char in value):
+        raise InvalidOptionError(option, '<hidden>' if option != 'access_key' else value,
+                                 'it must be printable ASCII, as it is sent in an HTTP header')
+
+
+def check_no_control_characters(option, value):
+    if value is not None and any(ord(char) < 32 or 127 <= ord(char) < 160 for char in value):
+        raise InvalidOptionError(option, value, 'it must not contain control characters')
+
+
+def _non_finite(value):
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_non_finite(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(item) for item in value)
+    return False
+
+
+def check_json_numbers(params):
+    """NaN and infinity (YAML .nan, .inf) have no JSON form: refuse them in any option that goes into a body."""
+    for option, value in params.items():
+        if option not in TIMERS and _non_finite(value):
+            raise InvalidOptionError(option, value, 'NaN and infinite numbers cannot be sent as JSON')
+
+
 def validate_connection_options(params):
+    for option in TIMERS:
+        check_seconds(option, params[option])
     check_positive('request_timeout', params['request_timeout'])
     check_positive('max_retries', params['max_retries'], allow_zero=True)
+    if params['max_retries'] is not None and params['max_retries'] > MAX_RETRIES:
+        raise InvalidOptionError('max_retries', params['max_retries'], 'it must be at most %d' % MAX_RETRIES)
     check_positive('wait_timeout', params['wait_timeout'], allow_zero=True)
     check_positive('poll_interval', params['poll_interval'])
     for option in ('region', 'project_id', 'auth_token', 'access_key', 'secret_key', 'user_name', 'password', 'domain_name'):
         check_not_blank(option, params[option])
+    for option in HEADER_OPTIONS:
+        check_header_value(option, params[option])
+    check_no_control_characters('project_id', params['project_id'])
     check_url('endpoint', params['endpoint'])
     check_url('identity_endpoint', params['identity_endpoint'])
 
@@ -89,8 +161,8 @@ def build_auth(params):
             raise HwCloudError('AK/SK authentication needs both access_key and secret_key; %s is not set.' % missing)
         return AkSkAuth(params['access_key'], params['secret_key'], params['security_token'], params['project_id'])
     if params['user_name'] or params['password']:
-        missing = [name for name, env in (('user_name', 'HW_USER_NAME'), ('password', 'HW_PASSWORD'), ('domain_name', 'HW_DOMAIN_NAME'))
-                   if not params[name]]
+        needed = (('user_name', 'HW_USER_NAME'), ('password', 'HW_PASSWORD'), ('domain_name', 'HW_DOMAIN_NAME'))
+        missing = ['%s (%s)' % (name, env) for name, env in needed if not params[name]]
         if not params['project_id'] and not params['region']:
             missing.append('project_id or region (HW_PROJECT_ID, HW_REGION_NAME)')
         if not params['identity_endpoint'] and not params['region']:
@@ -104,6 +176,60 @@ def build_auth(params):
     raise HwCloudError(NO_CREDENTIALS)
 
 
+def _shape_problem(spec, params, prefix=''):
+    """The first value that ansible-core's own checks crash on instead of failing cleanly, or ``None``.
+
+    Known cases: an integer beyond float range in a float option (OverflowError), and a scalar where
+    a dictionary with sub-options is expected (TypeError while applying sub-option fallbacks).
+    """
+    for name, option in spec.items():
+        value = params.get(name) if isinstance(params, dict) else None
+        path = prefix + name
+        if value is None:
+            continue
+        if option.get('type') == 'float' and isinstance(value, int) and not isinstance(value, bool) \
+                and abs(value) > sys.float_info.max:
+            return path, value, 'it must be a number that fits a float'
+        if not option.get('options'):
+            continue
+        if option.get('type') == 'list':
+            items = value if isinstance(value, list) else []
+            for index, item in enumerate(items):
+                if item is not None and not isinstance(item, (dict, str)):
+                    return '%s[%d]' % (path, index), item, 'each element must be a dictionary'
+                found = _shape_problem(option['options'], item, '%s[%d].' % (path, index)) if isinstance(item, dict) else None
+                if found:
+                    return found
+        elif not isinstance(value, (dict, str)):
+            return path, value, 'it must be a dictionary'
+        elif isinstance(value, dict):
+            found = _shape_problem(option['options'], value, path + '.')
+            if found:
+                return found
+    return None
+
+
+def _fail_without_module(spec, error):
+    """Fail like ``fail_json`` when ``AnsibleModule`` itself could not be built (an ansible-core crash on a value)."""
+    try:
+        from ansible.module_utils.basic import _load_params  # pylint: disable=import-outside-toplevel
+        params = _load_params()
+    except Exception:  # pylint: disable=broad-except
+        params = {}
+    found = _shape_problem(spec, params)
+    if found:
+        option, value, rule = found
+        if spec.get(option, {}).get('no_log'):
+            value = '<hidden>'
+        failure = {'msg': InvalidOptionError(option, value, rule).message, 'invalid_option': option}
+    else:
+        failure = {'msg': 'The module arguments could not be checked: %s: %s' % (type(error).__name__, error)}
+    failure['failed'] = True
+    # No AnsibleModule exists to call fail_json on: answer the controller the way fail_json does.
+    print('\n' + json.dumps(failure))  # pylint: disable=ansible-bad-function
+    sys.exit(1)  # pylint: disable=ansible-bad-function
+
+
 class HwCloudModule:
     """Subclass and set ``service``, ``argument_spec``, ``module_kwargs``; implement ``run()``."""
 
@@ -114,7 +240,12 @@ class HwCloudModule:
     def __init__(self):
         spec = hwcloud_argument_spec()
         spec.update(self.argument_spec)
-        self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        try:
+            self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+        except (OverflowError, TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+            # ansible-core lets a few values escape its checks as a traceback (see _shape_problem).
+            # Not a bare Exception: ansible-test's validate-modules stops AnsibleModule with a RuntimeError.
+            _fail_without_module(spec, error)
         self.params = self.module.params
         self.client = None
         self.retry_log = []
@@ -148,7 +279,9 @@ class HwCloudModule:
         return None
 
     def require_project_id(self, why):
-        if not self.params['project_id'] and not (self.params['user_name'] and self.params['region']):
+        # Only IAM password auth can learn the project (scoped by region name); a token or AK/SK cannot.
+        password_auth = not self.params['auth_token'] and not self.params['access_key'] and not self.params['secret_key']
+        if not self.params['project_id'] and not (password_auth and self.params['user_name'] and self.params['region']):
             raise HwCloudError('project_id (HW_PROJECT_ID) is required %s.' % why)
 
     def _note_retry(self, message):
@@ -174,6 +307,7 @@ class HwCloudModule:
             self.module.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
         try:
             validate_connection_options(self.params)
+            check_json_numbers(self.params)
             self.validate()
             self.client = self.build_client()
             result = self.run()
@@ -182,6 +316,13 @@ class HwCloudModule:
             failure.update(self._extras())
             self._hide_fetched_secrets()
             self.module.fail_json(msg=error.message, **failure)
+        except Exception as error:  # pylint: disable=broad-except
+            # Last resort: a bug must still end as a clean task failure, never as MODULE FAILURE.
+            # The traceback goes to the result only when the controller asks for tracebacks.
+            failure = self._extras()
+            self._hide_fetched_secrets()
+            self.module.fail_json(msg='Unexpected %s: %s. This is a bug in hwcloud.cloud; please report it.'
+                                  % (type(error).__name__, error), exception=traceback.format_exc(), **failure)
         result.update(self._extras())
         self._hide_fetched_secrets()
         self.module.exit_json(**result)

@@ -34,9 +34,10 @@ def canonical_uri(path):
 
 
 def canonical_query(query):
-    pairs = parse_qsl(query or '', keep_blank_values=True)
-    encoded = sorted((_encode(key), _encode(value)) for key, value in pairs)
-    return '&'.join('%s=%s' % pair for pair in encoded)
+    # Sorted on the decoded pairs, then encoded, as the official SDK and API Gateway do:
+    # sorting the encoded text would order 'Z' after '[' ('%5B') and differ from them.
+    pairs = sorted(parse_qsl(query or '', keep_blank_values=True))
+    return '&'.join('%s=%s' % (_encode(key), _encode(value)) for key, value in pairs)
 
 
 def sign(method, url, headers, body, access_key, secret_key, now=None):
@@ -47,18 +48,21 @@ def sign(method, url, headers, body, access_key, secret_key, now=None):
     """
     parts = urlsplit(url)
     stamp = (now or datetime.datetime.now(datetime.timezone.utc)).strftime(DATE_FORMAT)
-    signed = dict((name.lower(), str(value).strip()) for name, value in headers.items())
+    # Like the official SDK, a header whose name holds '_' is sent but not signed (proxies drop such names).
+    signed = dict((name.lower(), str(value).strip()) for name, value in headers.items() if '_' not in name)
     signed.setdefault('host', parts.netloc)
     signed['x-sdk-date'] = stamp
     names = sorted(signed)
     payload = body if isinstance(body, bytes) else (body or '').encode('utf-8')
+    # An X-Sdk-Content-Sha256 header (e.g. UNSIGNED-PAYLOAD) stands for the body hash, as in the SDK.
+    payload_hash = (signed.get('x-sdk-content-sha256') if payload else None) or hashlib.sha256(payload).hexdigest()
     canonical_request = '\n'.join([
         method.upper(),
         canonical_uri(parts.path),
         canonical_query(parts.query),
         ''.join('%s:%s\n' % (name, signed[name]) for name in names),
         ';'.join(names),
-        hashlib.sha256(payload).hexdigest(),
+        payload_hash,
     ])
     string_to_sign = '\n'.join([ALGORITHM, stamp, hashlib.sha256(canonical_request.encode('utf-8')).hexdigest()])
     signature = hmac.new(secret_key.encode('utf-8'), string_to_sign.encode('utf-8'), hashlib.sha256).hexdigest()

@@ -29,13 +29,16 @@ class Waiter:
         self.read = read
         self.done = done
         self.failed = failed or (lambda state: None)
-        self.describe = describe or (lambda state: repr(state))
+        self.describe = describe or repr
 
     def wait(self, timeout, interval, clock=time.monotonic, sleep=time.sleep, details=None):
         """Poll until done; raise on failure or on timeout with ``details`` attached."""
         deadline = clock() + timeout
         polls = 0
         while True:
+            # Polls start every ``interval`` seconds, however long a read takes: a slow read
+            # does not push every later poll back, so a change is seen within one interval.
+            started = clock()
             state = self.read()
             polls += 1
             if self.done(state):
@@ -48,7 +51,7 @@ class Waiter:
                 raise WaitTimeoutError('Timed out after %ss waiting for %s; last seen: %s (%d polls)'
                                        % (timeout, self.name, self.describe(state), polls),
                                        details=self._details(details, state))
-            sleep(min(interval, remaining))
+            sleep(max(0.0, min(started + interval - clock(), remaining)))
 
     def _details(self, details, state):
         result = dict(details or {})

@@ -20,7 +20,7 @@ description:
   - A cluster whose creation failed (C(303)) or that is frozen (C(800)) cannot be stopped; the task fails without sending anything.
   - Supports check mode (nothing is sent) and diff mode (status before and after).
 author:
-  - hwcloud.cloud maintainers
+  - hwcloud.cloud maintainers (@hwcloud-ansible)
 options:
   cluster_id:
     description:
@@ -42,7 +42,7 @@ options:
     description:
       - Seconds to wait before a graceful stop, sent as C(delayTime).
       - Only with O(stop_mode=GRACEFULLY). V(-1) waits for every running job to finish;
-        a value greater than 0 stops after that many seconds. New jobs are refused meanwhile.
+        a value greater than 0 (at most 2147483647) stops after that many seconds. New jobs are refused meanwhile.
     type: int
 extends_documentation_fragment:
   - hwcloud.cloud.hwcloud
@@ -143,6 +143,9 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwClou
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, require_int
 
+# The API types delayTime as a (32-bit) Integer.
+MAX_DELAY_TIME = 2 ** 31 - 1
+
 
 class ClusterStopModule(HwCloudModule):
     service = 'cdm'
@@ -158,6 +161,9 @@ class ClusterStopModule(HwCloudModule):
     )
 
     def validate(self):
+        # required_one_of counts options given as null (cluster_id: "{{ none_var }}") as set.
+        if self.params['cluster_id'] is None and self.params['cluster_name'] is None:
+            raise InvalidOptionError('cluster_id', None, 'one of cluster_id and cluster_name is required')
         check_length('cluster_id', self.params['cluster_id'], 1, 64)
         check_length('cluster_name', self.params['cluster_name'], 1, 64)
         delay_time = self.params['delay_time']
@@ -167,6 +173,8 @@ class ClusterStopModule(HwCloudModule):
                 raise InvalidOptionError('delay_time', delay_time, 'it is only valid with stop_mode GRACEFULLY')
             if delay_time != -1 and delay_time <= 0:
                 raise InvalidOptionError('delay_time', delay_time, 'it must be -1 (wait for running jobs) or greater than 0')
+            if delay_time > MAX_DELAY_TIME:
+                raise InvalidOptionError('delay_time', delay_time, 'it must be at most %d seconds (a 32-bit integer)' % MAX_DELAY_TIME)
         self.require_project_id('for CDM, whose URIs carry it')
 
     def stop_request(self):

@@ -24,7 +24,7 @@ description:
     service's reason and the C(action_id).
   - Supports check mode (nothing is sent) and diff mode (status and inputs before and after).
 author:
-  - hwcloud.cloud maintainers
+  - hwcloud.cloud maintainers (@hwcloud-ansible)
 options:
   stack_id:
     description:
@@ -253,7 +253,8 @@ class StackLifecycleModule(HwCloudModule):
                 raise HwCloudError('AOS stack %s is %s: another lifecycle is running and a second one is never sent. '
                                    'Set wait: true to wait for it to finish.' % (stack_id, aos.stack_status(stack)),
                                    details={'stack': aos.stack_result(stack), 'action_id': None, 'last_action_id': None})
-            stack = service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'])
+            stack = service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'],
+                                                          details={'action_id': None, 'last_action_id': None})
             if stack is None and lifecycle != 'delete':
                 stack = service.require_stack(stack_id)
 
@@ -276,13 +277,19 @@ class StackLifecycleModule(HwCloudModule):
 
         if self.params['wait']:
             details = {'action_id': result['action_id'], 'last_action_id': result['last_action_id']}
-            if result['action_id']:
-                state = service.execution_waiter(stack_id, result['action_id'], lifecycle).wait(
-                    self.params['wait_timeout'], self.params['poll_interval'], details=details)
-                result['execution'] = state.get('record')
-            else:
-                service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'], details=details)
-            result['stack'] = aos.stack_result(service.get_stack(stack_id))
+            try:
+                if result['action_id']:
+                    state = service.execution_waiter(stack_id, result['action_id'], lifecycle).wait(
+                        self.params['wait_timeout'], self.params['poll_interval'], details=details)
+                    result['execution'] = state.get('record')
+                else:
+                    service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'], details=details)
+                result['stack'] = aos.stack_result(service.get_stack(stack_id))
+            except HwCloudError as error:
+                # The lifecycle was sent: whatever fails while following it, the ids to follow up go with the failure.
+                for key, value in details.items():
+                    error.details.setdefault(key, value)
+                raise
             if lifecycle != 'delete' and aos.stack_status(result['stack']) == aos.ABNORMAL:
                 raise HwCloudError('Lifecycle %s on AOS stack %s left it Abnormal (execution %s).' % (lifecycle, stack_id, result['action_id']),
                                    details=dict(details, stack=result['stack']))
@@ -290,11 +297,16 @@ class StackLifecycleModule(HwCloudModule):
 
 
 def same_value(current, wanted):
-    # Inputs come back from the service as it stored them: "3" for 3 is the same input.
+    # Inputs come back from the service as it stored them: "3" for 3, "true" for True is the same input.
+    # Two strings are compared as they are: "Prod" and "prod" are different inputs.
     if current == wanted:
         return True
     scalar = (str, int, float, bool)
-    return isinstance(current, scalar) and isinstance(wanted, scalar) and str(current).lower() == str(wanted).lower()
+    if not (isinstance(current, scalar) and isinstance(wanted, scalar)) or (isinstance(current, str) and isinstance(wanted, str)):
+        return False
+    if isinstance(current, bool) or isinstance(wanted, bool):
+        return str(current).lower() == str(wanted).lower()
+    return str(current) == str(wanted)
 
 
 def lifecycle_took_effect(stack, lifecycle, previous_action_id):

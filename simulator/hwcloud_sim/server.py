@@ -1,0 +1,623 @@
+"""HTTP plumbing of the simulator: routing, auth, fault injection, request log, control API."""
+
+import copy
+import json
+import re
+import socket
+import ssl
+import sys
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from . import aos, cdm, iam, signing
+from .state import SeedError, State
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+MAX_LOG_ENTRIES = 10000
+REDACTED_HEADERS = ("x-auth-token", "authorization", "x-security-token")
+FAULT_KINDS = ("status", "drop", "drop_after_apply", "delay")
+HTML_502 = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+
+_SEG = r"([^/]*)"
+ROUTES = [
+    ("POST", re.compile(r"^/v3/auth/tokens$"), "iam", iam.create_token, ()),
+    ("GET", re.compile(r"^/v1\.1/%s/clusters$" % _SEG), "cdm", cdm.list_clusters, ("project_id",)),
+    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s$" % (_SEG, _SEG)), "cdm", cdm.show_cluster, ("project_id", "cluster_id")),
+    ("POST", re.compile(r"^/v1\.1/%s/clusters/%s/action$" % (_SEG, _SEG)), "cdm", cdm.cluster_action, ("project_id", "cluster_id")),
+    ("GET", re.compile(r"^/v2/stacks$"), "aos", aos.list_stacks, ()),
+    ("GET", re.compile(r"^/v2/stacks/%s$" % _SEG), "aos", aos.show_stack, ("stack_id",)),
+    ("PUT", re.compile(r"^/v2/stacks/%s/actions$" % _SEG), "aos", aos.stack_action, ("stack_id",)),
+    ("GET", re.compile(r"^/v2/stacks/%s/actions/%s$" % (_SEG, _SEG)), "aos", aos.show_action, ("stack_id", "action_id")),
+]
+
+INTERNAL_ERRORS = {"cdm": cdm.internal_error, "aos": aos.internal_error, "iam": iam.internal_error}
+
+
+def guess_service(path):
+    if path.startswith("/v3/"):
+        return "iam"
+    if path.startswith("/v1.1/"):
+        return "cdm"
+    if path.startswith("/v2/stacks"):
+        return "aos"
+    return None
+
+
+def match_route(method, path):
+    """Return (service, handler, params) or None."""
+    trimmed = path[:-1] if len(path) > 1 and path.endswith("/") else path
+    for route_method, pattern, service, handler, names in ROUTES:
+        match = pattern.match(trimmed)
+        if match and route_method == method:
+            return service, handler, {name: unquote(value) for name, value in zip(names, match.groups())}
+    return None
+
+
+def _decode_body(raw):
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+class ApiRequest:
+    def __init__(self, method, target, header_items, body):
+        parts = urlsplit(target)
+        self.method = method
+        self.raw_path = parts.path or "/"
+        self.path = unquote(self.raw_path)
+        self.raw_query = parts.query
+        self.query_pairs = parse_qsl(parts.query, keep_blank_values=True)
+        self.query = dict(self.query_pairs)
+        self.header_items = header_items
+        self.headers = {}
+        for name, value in header_items:
+            self.headers[name.lower()] = value
+        self.body = body
+        self.request_id = uuid.uuid4().hex
+        self.project_id = None
+        self.auth = "none"
+
+    def json_body(self):
+        """Return (ok, value); an empty body is (True, None)."""
+        if not self.body:
+            return True, None
+        try:
+            return True, json.loads(self.body.decode("utf-8"))
+        except ValueError:
+            return False, None
+
+    def apigw_body(self, code, message):
+        return {"error_code": code, "error_msg": message, "request_id": self.request_id}
+
+    def presented_auth(self, service):
+        if service == "iam":
+            return "iam"
+        if "x-auth-token" in self.headers:
+            return "token"
+        if self.headers.get("authorization", "").startswith(signing.ALGORITHM):
+            return "aksk"
+        return "none"
+
+    def log_query(self):
+        grouped = {}
+        for key, value in self.query_pairs:
+            grouped.setdefault(key, []).append(value)
+        return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
+
+    def log_headers(self):
+        out = {}
+        for name, value in self.header_items:
+            if name.lower() in REDACTED_HEADERS:
+                value = "<redacted>"
+            out[name] = "%s, %s" % (out[name], value) if name in out else value
+        return out
+
+
+def _redact_body(service, body):
+    if service != "iam" or not isinstance(body, dict):
+        return body
+    body = copy.deepcopy(body)
+    try:
+        user = body["auth"]["identity"]["password"]["user"]
+        if "password" in user:
+            user["password"] = "<redacted>"
+    except (KeyError, TypeError):
+        pass
+    return body
+
+
+class RequestLog:
+    def __init__(self, log_file=None):
+        self.lock = threading.Lock()
+        self.entries = []
+        self.seq = 0
+        self.log_file = log_file
+
+    def add(self, entry):
+        with self.lock:
+            self.seq += 1
+            entry["seq"] = self.seq
+            self.entries.append(entry)
+            if len(self.entries) > MAX_LOG_ENTRIES:
+                del self.entries[: len(self.entries) - MAX_LOG_ENTRIES]
+            if self.log_file:
+                with open(self.log_file, "a", encoding="utf-8") as handle:
+                    handle.write(json.dumps(entry, sort_keys=True) + "\n")
+
+    def list(self):
+        with self.lock:
+            return copy.deepcopy(self.entries)
+
+    def clear(self):
+        with self.lock:
+            self.entries = []
+
+
+class FaultError(ValueError):
+    pass
+
+
+class FaultBook:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rules = []
+        self.next_id = 1
+
+    @staticmethod
+    def _validate(spec):
+        if not isinstance(spec, dict):
+            raise FaultError("a fault must be a JSON object")
+        known = ("method", "path", "times", "kind", "status", "retry_after", "body", "delay")
+        for key in spec:
+            if key not in known:
+                raise FaultError("unknown fault field %s" % key)
+        kind = spec.get("kind", "status")
+        if kind not in FAULT_KINDS:
+            raise FaultError("kind must be one of %s" % ", ".join(FAULT_KINDS))
+        rule = {"kind": kind, "method": None, "path": None, "times": 1}
+        if spec.get("method") is not None:
+            if not isinstance(spec["method"], str):
+                raise FaultError("method must be a string")
+            rule["method"] = spec["method"].upper()
+        if spec.get("path") is not None:
+            try:
+                re.compile(spec["path"])
+            except (re.error, TypeError) as exc:
+                raise FaultError("path is not a valid regular expression: %s" % exc) from exc
+            rule["path"] = spec["path"]
+        times = spec.get("times", 1)
+        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+            raise FaultError("times must be an integer >= 1")
+        rule["times"] = times
+        if kind == "status":
+            status = spec.get("status")
+            if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+                raise FaultError("kind status needs status, an integer HTTP status")
+            rule["status"] = status
+            if spec.get("retry_after") is not None:
+                rule["retry_after"] = str(spec["retry_after"])
+            if "body" in spec:
+                rule["body"] = spec["body"]
+        if kind == "delay":
+            delay = spec.get("delay", 1.0)
+            if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
+                raise FaultError("delay must be a number of seconds >= 0")
+            rule["delay"] = float(delay)
+        return rule
+
+    def add(self, spec):
+        rule = self._validate(spec)
+        with self.lock:
+            rule["id"] = self.next_id
+            self.next_id += 1
+            self.rules.append(rule)
+            return dict(rule)
+
+    def take(self, method, path):
+        """Consume one use of the first rule matching the request."""
+        with self.lock:
+            for rule in self.rules:
+                if rule["method"] is not None and rule["method"] != method:
+                    continue
+                if rule["path"] is not None and not re.search(rule["path"], path):
+                    continue
+                rule["times"] -= 1
+                if rule["times"] <= 0:
+                    self.rules.remove(rule)
+                return dict(rule)
+            return None
+
+    def list(self):
+        with self.lock:
+            return [dict(rule) for rule in self.rules]
+
+    def clear(self):
+        with self.lock:
+            self.rules = []
+
+
+def injected_response(rule, request):
+    status = rule["status"]
+    headers = {}
+    if rule.get("retry_after") is not None:
+        headers["Retry-After"] = rule["retry_after"]
+    if "body" in rule:
+        body = rule["body"]
+        if isinstance(body, str):
+            return status, body, headers, "text/plain; charset=utf-8"
+        return status, body, headers, None
+    if status == 429:
+        return status, request.apigw_body("APIGW.0308", "The throttling threshold has been reached"), headers, None
+    if status == 502:
+        return status, HTML_502, headers, "text/html"
+    if status == 504:
+        return status, request.apigw_body("APIGW.0203", "Backend timeout."), headers, None
+    if status >= 500:
+        return status, request.apigw_body("APIGW.0202", "Backend unavailable."), headers, None
+    return status, request.apigw_body("APIGW.0201", "API request error."), headers, None
+
+
+class Simulator:
+    """A running simulator; ``url``, ``port``, ``state`` and ``stop()`` are the public surface."""
+
+    def __init__(self, state, host="127.0.0.1", port=0, tls=None, log_file=None, quiet=True):
+        self.state = state
+        self.log = RequestLog(log_file)
+        self.faults = FaultBook()
+        self.quiet = quiet
+        self.scheme = "https" if tls is not None else "http"
+        server_class = _IPv6Server if ":" in host else _Server
+        self.httpd = server_class((host, port), _Handler)
+        self.httpd.sim = self
+        if tls is not None:
+            self.httpd.socket = _tls_context(tls).wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
+        self.host = host
+        self.port = self.httpd.server_address[1]
+        url_host = host
+        if host in ("", "0.0.0.0"):
+            url_host = "127.0.0.1"
+        elif host == "::":
+            url_host = "[::1]"
+        elif ":" in host:
+            url_host = "[%s]" % host
+        self.url = "%s://%s:%d" % (self.scheme, url_host, self.port)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="hwcloud-sim", daemon=True)
+        self._stopped = False
+
+    def serve(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._stopped:
+            return
+        self._stopped = True
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self._thread.join(5)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def reset(self, seed=None):
+        if seed is None:
+            self.state.reset()
+        else:
+            self.state.load(seed)
+        self.log.clear()
+        self.faults.clear()
+
+
+def _tls_context(tls):
+    if isinstance(tls, ssl.SSLContext):
+        return tls
+    if isinstance(tls, dict):
+        cert, key = tls.get("cert"), tls.get("key")
+    else:
+        cert, key = tls
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    sim = None
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        # Clients hanging up or failing TLS are routine; only real bugs deserve a traceback.
+        if isinstance(exc, (ConnectionError, ssl.SSLError, socket.timeout)):
+            return
+        if self.sim is not None and not self.sim.quiet:
+            super().handle_error(request, client_address)
+
+
+class _IPv6Server(_Server):
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "hwcloud-sim/1.0"
+    # Idle keep-alive connections must not pin handler threads forever.
+    timeout = 60
+    # Headers and body go out in two writes; with Nagle on, every kept-alive call waits ~40 ms for an ACK.
+    disable_nagle_algorithm = True
+
+    @property
+    def sim(self):
+        return self.server.sim
+
+    def version_string(self):
+        return self.server_version
+
+    def handle(self):
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError):
+                self.close_connection = True
+                return
+        super().handle()
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if not self.sim.quiet:
+            sys.stderr.write("%s - - [%s] %s\n" % (self.address_string(), self.log_date_time_string(), format % args))
+
+    # http.server dispatches on these exact method names.
+    def do_GET(self):  # pylint: disable=invalid-name
+        self._dispatch()
+
+    def do_POST(self):  # pylint: disable=invalid-name
+        self._dispatch()
+
+    def do_PUT(self):  # pylint: disable=invalid-name
+        self._dispatch()
+
+    def do_DELETE(self):  # pylint: disable=invalid-name
+        self._dispatch()
+
+    def do_PATCH(self):  # pylint: disable=invalid-name
+        self._dispatch()
+
+    # ------------------------------------------------------------ plumbing
+
+    def _read_body(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            total = 0
+            while True:
+                size_line = self.rfile.readline(1024)
+                size = int(size_line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                total += size
+                if total > MAX_BODY_BYTES:
+                    raise ValueError("body too large")
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(1024)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY_BYTES:
+            raise ValueError("bad Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status, body, headers=None, content_type=None, request_id=None):
+        if isinstance(body, (bytes, bytearray)):
+            payload = bytes(body)
+        elif isinstance(body, str):
+            payload = body.encode("utf-8")
+        elif body is None:
+            payload = b""
+        else:
+            payload = json.dumps(body).encode("utf-8")
+        if content_type is None:
+            content_type = "application/json;charset=UTF-8"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("X-Request-Id", request_id or uuid.uuid4().hex)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def _dispatch(self):
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._send(400, {"error_code": "APIGW.0201", "error_msg": "API request error.", "request_id": None})
+            return
+        request = ApiRequest(self.command, self.path, list(self.headers.items()), body)
+        if request.path == "/_sim" or request.path.startswith("/_sim/"):
+            self._control(request)
+            return
+        self._api(request)
+
+    # ----------------------------------------------------------- API calls
+
+    def _api(self, request):
+        sim = self.sim
+        route = match_route(request.method, request.raw_path)
+        service = route[0] if route else guess_service(request.path)
+        request.auth = request.presented_auth(service)
+        fault = sim.faults.take(request.method, request.path)
+        kind = fault["kind"] if fault else None
+        if kind == "delay":
+            time.sleep(fault["delay"])
+        if kind in ("status", "drop"):
+            if kind == "status":
+                status, body, headers, content_type = injected_response(fault, request)
+            else:
+                status, body, headers, content_type = None, None, {}, None
+        else:
+            status, body, headers = self._process(request, route)
+            content_type = None
+        self._log(request, service, status, kind)
+        if kind in ("drop", "drop_after_apply"):
+            self.close_connection = True
+            return
+        headers = dict(headers)
+        self._send(status, body, headers, content_type, request.request_id)
+
+    def _process(self, request, route):
+        if route is None:
+            return 404, request.apigw_body("APIGW.0101", "The API does not exist or has not been published in the environment."), {}
+        service, handler, params = route
+        try:
+            if service != "iam":
+                denied = self._authenticate(request, params)
+                if denied is not None:
+                    return denied
+            return handler(self.sim.state, request, params)
+        except Exception:  # pylint: disable=broad-except
+            # Any bug must still answer in the service's own shape, never leak a traceback.
+            if not self.sim.quiet:
+                traceback.print_exc(file=sys.stderr)
+            return INTERNAL_ERRORS[service]()
+
+    def _authenticate(self, request, params):
+        """Set request.project_id; return an error response tuple or None."""
+        state = self.sim.state
+
+        def unauthorized(reason):
+            return 401, request.apigw_body("APIGW.0301", "Incorrect IAM authentication information: %s" % reason), {}
+
+        def forbidden(reason):
+            return 403, request.apigw_body("APIGW.0302", "The IAM user is not authorized to access the API: %s" % reason), {}
+
+        if "x-auth-token" in request.headers:
+            record, problem = state.token_info(request.headers["x-auth-token"])
+            if record is None:
+                return unauthorized(problem)
+            request.project_id = record.get("project_id")
+        elif "authorization" in request.headers:
+            if not request.headers["authorization"].startswith(signing.ALGORITHM):
+                return unauthorized("unsupported Authorization scheme (expected %s)" % signing.ALGORITHM)
+            try:
+                signing.verify(request.method, request.raw_path, request.raw_query, request.headers, request.body,
+                               state.credentials.get)
+            except signing.SignatureError as exc:
+                return unauthorized(str(exc))
+            request.project_id = request.headers.get("x-project-id")
+            if not request.project_id:
+                return forbidden("project mismatch: X-Project-Id is required with AK/SK for project-level services")
+        else:
+            return unauthorized("no X-Auth-Token or Authorization header")
+        if request.project_id is None:
+            return forbidden("project mismatch: the token is not scoped to a project")
+        if "project_id" in params and params["project_id"] != request.project_id:
+            return forbidden("project mismatch: path project %s is not the caller's project" % params["project_id"])
+        return None
+
+    def _log(self, request, service, status, fault_kind):
+        self.sim.log.add({
+            "time": time.time(),
+            "method": request.method,
+            "path": request.path,
+            "query": request.log_query(),
+            "headers": request.log_headers(),
+            "body": _redact_body(service, _decode_body(request.body)),
+            "status": status,
+            "auth": request.auth,
+            "service": service,
+            "fault": fault_kind,
+            "request_id": request.request_id,
+        })
+
+    # ------------------------------------------------------------ control
+
+    def _control(self, request):
+        try:
+            status, body = self._control_call(request)
+        except (SeedError, FaultError) as exc:
+            status, body = 400, {"error": str(exc)}
+        except Exception as exc:  # pylint: disable=broad-except
+            if not self.sim.quiet:
+                traceback.print_exc(file=sys.stderr)
+            status, body = 500, {"error": "internal error: %s" % exc}
+        self._send(status, body, request_id=request.request_id)
+
+    def _control_call(self, request):
+        sim = self.sim
+        path = request.path.rstrip("/")
+        routes = {
+            ("GET", "/_sim/health"): lambda: {"ok": True},
+            ("GET", "/_sim/requests"): sim.log.list,
+            ("DELETE", "/_sim/requests"): lambda: _done(sim.log.clear),
+            ("GET", "/_sim/state"): sim.state.export,
+            ("PUT", "/_sim/state"): lambda: self._replace_state(request),
+            ("POST", "/_sim/reset"): lambda: _done(sim.reset),
+            ("POST", "/_sim/clusters"): lambda: self._upsert(request, "id", sim.state.upsert_cluster),
+            ("POST", "/_sim/stacks"): lambda: self._upsert(request, "guid", sim.state.upsert_stack),
+            ("GET", "/_sim/faults"): sim.faults.list,
+            ("POST", "/_sim/faults"): lambda: sim.faults.add(self._control_json(request)),
+            ("DELETE", "/_sim/faults"): lambda: _done(sim.faults.clear),
+        }
+        call = routes.get((request.method, path))
+        if call is None:
+            if any(known == path for _method, known in routes):
+                return 405, {"error": "%s does not accept %s" % (request.path, request.method)}
+            return 404, {"error": "unknown control endpoint %s" % request.path}
+        return (201 if (request.method, path) == ("POST", "/_sim/faults") else 200), call()
+
+    @staticmethod
+    def _control_json(request):
+        ok, body = request.json_body()
+        if not ok:
+            raise FaultError("the body is not valid JSON")
+        return body
+
+    def _replace_state(self, request):
+        seed = self._control_json(request)
+        if not isinstance(seed, dict):
+            raise SeedError("a state seed must be a JSON object")
+        self.sim.reset(seed)
+        return self.sim.state.export()
+
+    def _upsert(self, request, key, upsert):
+        obj = self._control_json(request)
+        if not isinstance(obj, dict):
+            raise SeedError("the body must be a JSON object")
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            raise SeedError("%s must be a string" % key)
+        try:
+            return upsert(obj)
+        except (TypeError, ValueError) as exc:
+            raise SeedError("bad object: %s" % exc) from exc
+
+
+def _done(action):
+    action()
+    return {"ok": True}
+
+
+def start(state=None, host="127.0.0.1", port=0, transition_seconds=None, tls=None, log_file=None, quiet=True):
+    """Start a simulator in a background thread.
+
+    ``state`` is a seed dict, a path to a seed JSON file, a State, or None for
+    the packaged default seed. ``tls`` is (cert, key), {"cert", "key"} or an
+    ssl.SSLContext.
+    """
+    if not isinstance(state, State):
+        state = State(state, transition_seconds=transition_seconds)
+    elif transition_seconds is not None:
+        state.base_transition_seconds = float(transition_seconds)
+    return Simulator(state, host=host, port=port, tls=tls, log_file=log_file, quiet=quiet).serve()

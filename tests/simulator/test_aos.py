@@ -1,0 +1,211 @@
+import time
+
+import pytest
+import requests
+
+from simhelpers import ABNORMAL_STACK, PROJECT, STACK, TOKEN_HEADERS, TRANSITION, wait_for
+
+
+def stack_url(sim, *parts):
+    return "/".join([sim.url, "v2", "stacks"] + list(parts))
+
+
+def get_stack(sim, stack_id=STACK):
+    return requests.get(stack_url(sim, stack_id), headers=TOKEN_HEADERS, timeout=5)
+
+
+def run(sim, body, stack_id=STACK):
+    return requests.put(stack_url(sim, stack_id, "actions"), json=body, headers=TOKEN_HEADERS, timeout=5)
+
+
+def record(sim, action_id, stack_id=STACK):
+    return requests.get(stack_url(sim, stack_id, "actions", action_id), headers=TOKEN_HEADERS, timeout=5)
+
+
+def set_stack(sim, **fields):
+    fields.setdefault("guid", STACK)
+    resp = requests.post(sim.url + "/_sim/stacks", json=fields, timeout=5)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def phase(sim, action_id, stack_id=STACK):
+    return record(sim, action_id, stack_id).json()["status"]["objectStatus"]["phase"]
+
+
+def stack_status(sim, stack_id=STACK):
+    return get_stack(sim, stack_id).json()["status"]
+
+
+def test_show_stack_shape(sim):
+    resp = get_stack(sim)
+    assert resp.status_code == 200
+    stack = resp.json()
+    assert stack["guid"] == STACK and stack["name"] == "web" and stack["project_id"] == PROJECT
+    assert stack["status"] == "Running" and stack["inputs"] == {"param1": "value0"} and stack["template_id"] == "tmpl-1"
+    for key in ("last_action_id", "created_at", "updated_at"):
+        assert key in stack
+    assert stack_status(sim, ABNORMAL_STACK) == "Abnormal"
+
+
+def test_unknown_stack_404_aos_shape(sim):
+    resp = get_stack(sim, "nope")
+    assert resp.status_code == 404
+    assert resp.json() == {"code": "AOS.0101", "message": "stack nope does not exist", "extend": None, "showdetail": False}
+    assert run(sim, {"lifecycle": "retry"}, "nope").status_code == 404
+
+
+def test_list_is_bare_array_filtered(sim):
+    resp = requests.get(sim.url + "/v2/stacks", params={"project_id": PROJECT, "name": "web"}, headers=TOKEN_HEADERS, timeout=5)
+    assert resp.status_code == 200
+    assert isinstance(resp.json(), list)
+    assert [s["guid"] for s in resp.json()] == [STACK]
+    resp = requests.get(sim.url + "/v2/stacks", params={"project_id": PROJECT, "name": "ghost"}, headers=TOKEN_HEADERS, timeout=5)
+    assert resp.json() == []
+    set_stack(sim, guid="elsewhere", name="web", project_id="ffffffffffffffffffffffffffffffff")
+    resp = requests.get(sim.url + "/v2/stacks", params={"name": "web"}, headers=TOKEN_HEADERS, timeout=5)
+    assert [s["guid"] for s in resp.json()] == [STACK]
+    assert get_stack(sim, "elsewhere").status_code == 404
+    resp = requests.get(sim.url + "/v2/stacks", params={"project_id": "ffffffffffffffffffffffffffffffff"}, headers=TOKEN_HEADERS, timeout=5)
+    assert resp.status_code == 403 and resp.json()["error_code"] == "APIGW.0302"
+
+
+def test_upgrade_lifecycle_and_record_phases(sim):
+    set_stack(sim, transition_seconds=1.0)
+    before = get_stack(sim).json()
+    resp = run(sim, {"lifecycle": "upgrade", "inputs": {"param1": "value1", "param2": "x"}, "template_id": "tmpl-2"})
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["last_action_id"] == before["last_action_id"]
+    action_id = body["action_id"]
+    assert stack_status(sim) == "Processing"
+    assert get_stack(sim).json()["last_action_id"] == action_id
+
+    first = record(sim, action_id).json()
+    assert first["metadata"] == {"name": action_id}
+    assert first["spec"] == {"lifecycle": "upgrade"}
+    assert first["status"]["objectStatus"]["phase"] == "Pending"
+    wait_for(lambda: phase(sim, action_id) == "Running", timeout=2)
+    wait_for(lambda: phase(sim, action_id) == "Succeeded", timeout=3)
+    assert record(sim, action_id).json()["status"]["message"] == ""
+    stack = get_stack(sim).json()
+    assert stack["status"] == "Running"
+    assert stack["inputs"] == {"param1": "value1", "param2": "x"}
+    assert stack["template_id"] == "tmpl-2"
+
+
+def test_busy_stack_refused(sim):
+    set_stack(sim, transition_seconds=30)
+    action_id = run(sim, {"lifecycle": "retry", "timeout": 20}).json()["action_id"]
+    resp = run(sim, {"lifecycle": "rollback"})
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "AOS.0110"
+    assert resp.json()["message"] == "stack is being processed by action %s" % action_id
+    set_stack(sim, status="Pending")
+    assert run(sim, {"lifecycle": "rollback"}).json()["code"] == "AOS.0110"
+
+
+def test_delete_removes_stack_but_keeps_record(sim):
+    action_id = run(sim, {"lifecycle": "delete"}).json()["action_id"]
+    wait_for(lambda: get_stack(sim).status_code == 404, timeout=3)
+    assert phase(sim, action_id) == "Succeeded"
+    assert record(sim, action_id).json()["spec"]["lifecycle"] == "delete"
+
+
+def test_fail_next_makes_stack_abnormal_once(sim):
+    set_stack(sim, fail_next="element web-app timed out")
+    action_id = run(sim, {"lifecycle": "create", "timeout": 20, "failure_strategy": "Rollback"}).json()["action_id"]
+    wait_for(lambda: stack_status(sim) == "Abnormal", timeout=3)
+    rec = record(sim, action_id).json()
+    assert rec["status"]["objectStatus"]["phase"] == "Failed"
+    assert rec["status"]["message"] == "element web-app timed out"
+    second = run(sim, {"lifecycle": "retry"}).json()["action_id"]
+    wait_for(lambda: stack_status(sim) == "Running", timeout=3)
+    assert phase(sim, second) == "Succeeded"
+
+
+def test_abnormal_stack_can_retry(sim):
+    resp = run(sim, {"lifecycle": "retry"}, ABNORMAL_STACK)
+    assert resp.status_code == 200
+    wait_for(lambda: stack_status(sim, ABNORMAL_STACK) == "Running", timeout=3)
+
+
+def test_action_records_disabled(sim):
+    state = requests.get(sim.url + "/_sim/state", timeout=5).json()
+    state["settings"]["action_records"] = False
+    assert requests.put(sim.url + "/_sim/state", json=state, timeout=5).status_code == 200
+    action_id = run(sim, {"lifecycle": "upgrade", "inputs": {"param1": "v2"}}).json()["action_id"]
+    resp = record(sim, action_id)
+    assert resp.status_code == 404 and resp.json()["code"] == "AOS.0101"
+    wait_for(lambda: stack_status(sim) == "Running", timeout=3)
+
+
+def test_unknown_action_record_404(sim):
+    resp = record(sim, "00000000-0000-0000-0000-000000000000")
+    assert resp.status_code == 404
+    assert set(resp.json()) == {"code", "message", "extend", "showdetail"}
+
+
+@pytest.mark.parametrize("body, field", [
+    ({}, "lifecycle"),
+    ({"lifecycle": "destroy"}, "lifecycle"),
+    ({"lifecycle": None}, "lifecycle"),
+    ({"lifecycle": "upgrade", "failure_strategy": "Rollback"}, "failure_strategy"),
+    ({"lifecycle": "create", "failure_strategy": "Ignore"}, "failure_strategy"),
+    ({"lifecycle": "create", "timeout": 1441}, "timeout"),
+    ({"lifecycle": "create", "timeout": -1}, "timeout"),
+    ({"lifecycle": "create", "timeout": "20"}, "timeout"),
+    ({"lifecycle": "create", "timeout": True}, "timeout"),
+    ({"lifecycle": "upgrade", "inputs": "param1=value1"}, "inputs"),
+    ({"lifecycle": "upgrade", "template_id": 7}, "template_id"),
+    ({"lifecycle": "upgrade", "colour": "blue"}, "colour"),
+    ({"lifecycle": "upgrade", "inputs": None}, "inputs"),
+    ({"lifecycle": "create", "nodes": {"name": "a"}}, "nodes"),
+    ({"lifecycle": "create", "nodes": ["a"]}, "nodes[0]"),
+    ({"lifecycle": "create", "nodes": [{"parameters": {"instances": 1}}]}, "nodes[0].name"),
+    ({"lifecycle": "create", "nodes": [{"name": "a", "parameters": {"instances": 101}}]}, "instances"),
+    ({"lifecycle": "create", "nodes": [{"name": "a", "parameters": {"instances": 1.5}}]}, "instances"),
+    ({"lifecycle": "create", "nodes": [{"name": "a", "parameters": {}}]}, "instances"),
+    ([], "object"),
+])
+def test_action_validation(sim, body, field):
+    resp = run(sim, body)
+    assert resp.status_code == 400
+    answer = resp.json()
+    assert answer["code"] == "AOS.0100" and field in answer["message"]
+    assert answer["extend"] is None and answer["showdetail"] is False
+    assert stack_status(sim) == "Running"
+
+
+def test_valid_examples_from_seed_accepted(sim):
+    set_stack(sim, transition_seconds=0.05)
+    for body in ({"lifecycle": "create", "timeout": 20, "failure_strategy": "Rollback"},
+                 {"lifecycle": "rollback"},
+                 {"lifecycle": "upgrade", "inputs": {"param1": "value1"}},
+                 {"lifecycle": "retry", "timeout": 20},
+                 {"lifecycle": "upgrade", "nodes": [{"name": "web", "parameters": {"instances": 0}}, {"name": "db"}]}):
+        resp = run(sim, body)
+        assert resp.status_code == 200, resp.text
+        wait_for(lambda: stack_status(sim) == "Running", timeout=2)
+
+
+def test_stack_id_length(sim):
+    resp = run(sim, {"lifecycle": "retry"}, "x" * 65)
+    assert resp.status_code == 400 and "stack_id" in resp.json()["message"]
+
+
+def test_seeded_processing_stack_settles(sim):
+    set_stack(sim, status="Processing")
+    assert stack_status(sim) == "Processing"
+    time.sleep(TRANSITION)
+    wait_for(lambda: stack_status(sim) == "Running", timeout=3)
+
+
+def test_internal_error_is_aos_shape(sim, monkeypatch):
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(sim.state, "get_stack", boom)
+    resp = get_stack(sim)
+    assert resp.status_code == 500
+    assert resp.json()["code"] == "AOS.0000" and resp.json()["extend"] is None

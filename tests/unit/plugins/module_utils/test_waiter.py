@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""waiter.py with a fake clock: no test here sleeps."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, WaitTimeoutError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
+
+
+class FakeTime:
+    """A clock that only moves when ``sleep`` is called."""
+
+    def __init__(self, start=1000.0):
+        self.now = start
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Reads:
+    """``read()`` returns the given states in turn, then repeats the last one; records when it was called."""
+
+    def __init__(self, fake_time, *states):
+        self.fake_time = fake_time
+        self.states = list(states)
+        self.times = []
+
+    def __call__(self):
+        self.times.append(self.fake_time.now)
+        if len(self.states) > 1:
+            return self.states.pop(0)
+        return self.states[0]
+
+
+def status_waiter(read, **kwargs):
+    return Waiter('cluster c to stop', read=read, done=lambda state: state['status'] == 'done', **kwargs)
+
+
+def test_done_at_once_does_not_sleep():
+    fake = FakeTime()
+    read = Reads(fake, {'status': 'done'})
+
+    state = status_waiter(read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
+
+    assert state == {'status': 'done'}
+    assert fake.sleeps == []
+    assert read.times == [1000.0]
+
+
+def test_polls_every_interval_until_done():
+    fake = FakeTime()
+    read = Reads(fake, {'status': 'moving'}, {'status': 'moving'}, {'status': 'done', 'n': 3})
+
+    state = status_waiter(read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
+
+    assert state == {'status': 'done', 'n': 3}
+    assert fake.sleeps == [5, 5]
+    assert read.times == [1000.0, 1005.0, 1010.0]
+
+
+def test_failed_state_ends_the_wait_with_the_reason_and_details():
+    fake = FakeTime()
+    read = Reads(fake, {'status': 'moving'}, {'status': 'broken', 'why': 'disk busy'})
+    waiter = status_waiter(read, failed=lambda state: 'it broke: %s' % state['why'] if state['status'] == 'broken' else None,
+                           report=lambda state: {'cluster': state})
+
+    with pytest.raises(HwCloudError) as caught:
+        waiter.wait(60, 5, clock=fake.clock, sleep=fake.sleep, details={'job_ids': ['j1']})
+
+    assert not isinstance(caught.value, WaitTimeoutError)
+    assert caught.value.message == 'cluster c to stop failed: it broke: disk busy'
+    assert caught.value.details == {'job_ids': ['j1'], 'cluster': {'status': 'broken', 'why': 'disk busy'}}
+    assert fake.sleeps == [5]
+
+
+def test_done_wins_over_failed():
+    fake = FakeTime()
+    waiter = status_waiter(Reads(fake, {'status': 'done'}), failed=lambda state: 'always failing')
+
+    assert waiter.wait(10, 1, clock=fake.clock, sleep=fake.sleep) == {'status': 'done'}
+
+
+def test_timeout_message_and_details():
+    fake = FakeTime()
+    read = Reads(fake, {'status': '910'})
+    waiter = status_waiter(read, describe=lambda state: 'status %s (stopping)' % state['status'],
+                           report=lambda state: {'cluster': state})
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        waiter.wait(10, 3, clock=fake.clock, sleep=fake.sleep, details={'job_ids': ['j1']})
+
+    # Polls at 0, 3, 6, 9 and a last one exactly at the deadline; the last sleep is cut to what is left.
+    assert read.times == [1000.0, 1003.0, 1006.0, 1009.0, 1010.0]
+    assert fake.sleeps == [3, 3, 3, 1.0]
+    assert caught.value.message == 'Timed out after 10s waiting for cluster c to stop; last seen: status 910 (stopping) (5 polls)'
+    assert caught.value.details == {'job_ids': ['j1'], 'cluster': {'status': '910'}}
+    assert caught.value.to_result() == {'job_ids': ['j1'], 'cluster': {'status': '910'}}
+    assert isinstance(caught.value, HwCloudError)
+
+
+def test_zero_timeout_reads_once():
+    fake = FakeTime()
+    read = Reads(fake, {'status': 'moving'})
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        status_waiter(read).wait(0, 5, clock=fake.clock, sleep=fake.sleep)
+
+    assert read.times == [1000.0]
+    assert fake.sleeps == []
+    assert caught.value.message == "Timed out after 0s waiting for cluster c to stop; last seen: {'status': 'moving'} (1 polls)"
+    assert caught.value.details == {'last_state': {'status': 'moving'}}
+
+
+def test_zero_timeout_still_returns_a_done_state():
+    fake = FakeTime()
+
+    assert status_waiter(Reads(fake, {'status': 'done'})).wait(0, 5, clock=fake.clock, sleep=fake.sleep) == {'status': 'done'}
+
+
+def test_interval_longer_than_the_timeout_is_cut():
+    fake = FakeTime()
+    read = Reads(fake, {'status': 'moving'}, {'status': 'done'})
+
+    status_waiter(read).wait(2, 30, clock=fake.clock, sleep=fake.sleep)
+
+    assert fake.sleeps == [2]
+
+
+def test_details_given_by_the_caller_are_not_changed():
+    fake = FakeTime()
+    details = {'job_ids': []}
+
+    with pytest.raises(WaitTimeoutError):
+        status_waiter(Reads(fake, {'status': 'x'}), report=lambda state: {'cluster': state}).wait(
+            1, 1, clock=fake.clock, sleep=fake.sleep, details=details)
+
+    assert details == {'job_ids': []}
+
+
+def test_a_read_error_ends_the_wait_as_is():
+    fake = FakeTime()
+
+    def read():
+        raise HwCloudError('Reading CDM cluster c: HTTP 404 Cdm.0001: The cluster does not exist.', status=404)
+
+    with pytest.raises(HwCloudError) as caught:
+        status_waiter(read).wait(10, 1, clock=fake.clock, sleep=fake.sleep)
+
+    assert caught.value.status == 404
+    assert fake.sleeps == []
+
+
+def test_absent_resource_is_a_state_like_any_other():
+    fake = FakeTime()
+    read = Reads(fake, {'status': 'x'}, None)
+    waiter = Waiter('stack s to go away', read=read, done=lambda state: state is None)
+
+    assert waiter.wait(10, 1, clock=fake.clock, sleep=fake.sleep) is None
+    assert fake.sleeps == [1]
+
+
+def test_time_spent_reading_counts_towards_the_interval():
+    fake = FakeTime()
+    states = [{'status': 'moving'}, {'status': 'moving'}, {'status': 'done'}]
+
+    def slow_read():
+        fake.now += 2
+        return states.pop(0)
+
+    status_waiter(slow_read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
+
+    assert fake.sleeps == [3, 3]
+
+
+def test_a_read_slower_than_the_interval_polls_again_at_once():
+    fake = FakeTime()
+    states = [{'status': 'moving'}, {'status': 'done'}]
+
+    def slow_read():
+        fake.now += 7
+        return states.pop(0)
+
+    status_waiter(slow_read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
+
+    assert fake.sleeps == [0.0]
