@@ -711,24 +711,33 @@ def _span(low, high):
     return str(low) if low == high else '%s..%s' % (low, high)
 
 
-def results_table(summary):
-    rows = ['| task | n | min | median | median per round (ms) | CPU (median) | HTTP calls per task (IAM): calls |'
-            ' module/uri: medians, mins, paired; CPU |',
-            '|---|---:|---:|---:|---|---:|---|---|']
+def _measured(summary):
+    """(label, figures, ratios) of each measured task kind, in table order; ratios (median, min, paired,
+    CPU of module/uri) only on a module row that has them, else None."""
     for scenario, module_label, uri_label in PAIRS:
         entry = summary[scenario]
         for kind, label in (('module', module_label), ('uri', uri_label)):
             if kind not in entry:
                 continue
-            got = entry[kind]
-            ratio = ''
+            ratios = None
             if kind == 'module' and 'ratio_median' in entry:
-                ratio = '**%.2f**, %.2f, %.2f; %.2f' % (entry['ratio_median'], entry['ratio_min'], entry['ratio_paired'], entry['ratio_cpu'])
-            rows.append('| %s | %d | %s | %s | %s | %s | %s (%s): %s | %s |' % (
-                label, got['count'], ms(got['min']), ms(got['median']), ', '.join('%.0f' % (m * 1000) for m in got['round_medians']),
-                ms(got['cpu_median']),
-                _span(got['calls_min'], got['calls_max']), _span(got['iam_min'], got['iam_max']),
-                '; '.join('`%s`' % shape for shape in got['call_shapes']), ratio))
+                ratios = (entry['ratio_median'], entry['ratio_min'], entry['ratio_paired'], entry['ratio_cpu'])
+            yield label, entry[kind], ratios
+
+
+def results_table(summary):
+    rows = ['| task | n | min | median | median per round (ms) | CPU (median) | HTTP calls per task (IAM): calls |'
+            ' module/uri: medians, mins, paired; CPU |',
+            '|---|---:|---:|---:|---|---:|---|---|']
+    for label, got, ratios in _measured(summary):
+        ratio = ''
+        if ratios:
+            ratio = '**%.2f**, %.2f, %.2f; %.2f' % ratios
+        rows.append('| %s | %d | %s | %s | %s | %s | %s (%s): %s | %s |' % (
+            label, got['count'], ms(got['min']), ms(got['median']), ', '.join('%.0f' % (m * 1000) for m in got['round_medians']),
+            ms(got['cpu_median']),
+            _span(got['calls_min'], got['calls_max']), _span(got['iam_min'], got['iam_max']),
+            '; '.join('`%s`' % shape for shape in got['call_shapes']), ratio))
     return rows
 
 
@@ -867,19 +876,13 @@ def print_summary(res):
     summary = res['summary']
     print('')
     print('%-58s %5s %9s %9s %9s %7s %5s %s' % ('task', 'n', 'min', 'median', 'CPU', 'calls', 'IAM', 'module/uri (medians)'))
-    for scenario, module_label, uri_label in PAIRS:
-        entry = summary[scenario]
-        for kind, label in (('module', module_label), ('uri', uri_label)):
-            if kind not in entry:
-                continue
-            got = entry[kind]
-            ratio = ''
-            if kind == 'module' and 'ratio_median' in entry:
-                ratio = '%.2f (mins %.2f, paired %.2f; CPU %.2f)' % (
-                    entry['ratio_median'], entry['ratio_min'], entry['ratio_paired'], entry['ratio_cpu'])
-            print('%-58s %5d %9s %9s %9s %7s %5s %s' % (
-                label, got['count'], ms(got['min']), ms(got['median']), ms(got['cpu_median']),
-                _span(got['calls_min'], got['calls_max']), _span(got['iam_min'], got['iam_max']), ratio))
+    for label, got, ratios in _measured(summary):
+        ratio = ''
+        if ratios:
+            ratio = '%.2f (mins %.2f, paired %.2f; CPU %.2f)' % ratios
+        print('%-58s %5d %9s %9s %9s %7s %5s %s' % (
+            label, got['count'], ms(got['min']), ms(got['median']), ms(got['cpu_median']),
+            _span(got['calls_min'], got['calls_max']), _span(got['iam_min'], got['iam_max']), ratio))
     print('')
     for entry in res['warmups']:
         print('%-58s %5d %9s %9s  (first of its kind in the run, unmeasured above)' % (entry['label'], entry['count'], '',

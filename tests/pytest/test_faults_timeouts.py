@@ -82,13 +82,19 @@ def test_slow_stop_every_time_is_bounded(sim):
 # ------------------------------------------------------------------ wait_timeout
 
 
-def test_stop_wait_timeout_reports_what_is_known(sim):
-    sim.state.upsert_cluster({"id": CLUSTER_ID, "transition_seconds": 60})
+def wait_times_out(main, args):
+    """Run a module whose wait must time out: it fails cleanly, well within the bound; its result."""
     with Stopwatch() as watch:
-        rc, result = run_module(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, wait_timeout=1, poll_interval=0.2))
+        rc, result = run_module(main, args)
     assert watch.elapsed < 10.0, watch.elapsed
     assert rc == 1
     assert_clean_failure(result)
+    return result
+
+
+def test_stop_wait_timeout_reports_what_is_known(sim):
+    sim.state.upsert_cluster({"id": CLUSTER_ID, "transition_seconds": 60})
+    result = wait_times_out(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, wait_timeout=1, poll_interval=0.2))
     assert "Timed out after 1s" in result["msg"] and "910" in result["msg"], result["msg"]
     # What the operator needs to follow up: the stop was sent (job id), the cluster is stopping.
     assert result["cluster"]["status"] == "910"
@@ -99,11 +105,7 @@ def test_stop_wait_timeout_reports_what_is_known(sim):
 
 def test_transition_wait_timeout_reports_what_is_known(sim):
     sim.state.upsert_cluster({"id": CLUSTER_ID, "status": "920", "transition_seconds": 60})
-    with Stopwatch() as watch:
-        rc, result = run_module(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, wait_timeout=1, poll_interval=0.2))
-    assert watch.elapsed < 10.0, watch.elapsed
-    assert rc == 1
-    assert_clean_failure(result)
+    result = wait_times_out(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, wait_timeout=1, poll_interval=0.2))
     assert "Timed out" in result["msg"] and "920" in result["msg"], result["msg"]
     assert result["cluster"]["status"] == "920" and result["job_ids"] == []
     assert calls(sim, "POST") == []
@@ -112,13 +114,9 @@ def test_transition_wait_timeout_reports_what_is_known(sim):
 def test_lifecycle_wait_timeout_reports_action_id(sim):
     sim.state.upsert_stack({"guid": STACK_ID, "transition_seconds": 60})
     previous = stack(sim)["last_action_id"]
-    with Stopwatch() as watch:
-        rc, result = run_module(stack_lifecycle_main(),
-                                connection(sim, stack_id=STACK_ID, lifecycle="upgrade", inputs={"param1": "slow"},
-                                           wait_timeout=1, poll_interval=0.2))
-    assert watch.elapsed < 10.0, watch.elapsed
-    assert rc == 1
-    assert_clean_failure(result)
+    result = wait_times_out(stack_lifecycle_main(),
+                            connection(sim, stack_id=STACK_ID, lifecycle="upgrade", inputs={"param1": "slow"},
+                                       wait_timeout=1, poll_interval=0.2))
     assert "Timed out" in result["msg"], result["msg"]
     assert result["action_id"] == stack(sim)["last_action_id"] != previous
     assert result["last_action_id"] == previous
@@ -128,13 +126,9 @@ def test_lifecycle_wait_timeout_reports_action_id(sim):
 
 def test_busy_stack_wait_timeout_sends_nothing(sim):
     sim.state.upsert_stack({"guid": STACK_ID, "status": "Processing", "transition_seconds": 60})
-    with Stopwatch() as watch:
-        rc, result = run_module(stack_lifecycle_main(),
-                                connection(sim, stack_id=STACK_ID, lifecycle="upgrade", inputs={"param1": "x"},
-                                           wait_timeout=1, poll_interval=0.2))
-    assert watch.elapsed < 10.0, watch.elapsed
-    assert rc == 1
-    assert_clean_failure(result)
+    result = wait_times_out(stack_lifecycle_main(),
+                            connection(sim, stack_id=STACK_ID, lifecycle="upgrade", inputs={"param1": "x"},
+                                       wait_timeout=1, poll_interval=0.2))
     assert result["stack"]["status"] == "Processing"
     assert calls(sim, "PUT") == []
 

@@ -6,17 +6,13 @@ import pytest
 # The tests import their helpers as a top-level module, whatever pytest's import mode.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from simhelpers import TRANSITION  # noqa: E402  pylint: disable=wrong-import-position
-from hwcloud_sim import server  # noqa: E402  pylint: disable=wrong-import-position
+from simhelpers import TRANSITION, running_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
 @pytest.fixture(name="shared_sim", scope="session")
 def shared_sim_fixture():
-    simulator = server.start(transition_seconds=TRANSITION)
-    try:
+    with running_simulator(TRANSITION) as simulator:
         yield simulator
-    finally:
-        simulator.stop()
 
 
 @pytest.fixture(name="sim")

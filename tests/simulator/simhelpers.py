@@ -1,5 +1,6 @@
 """Helpers shared by the simulator tests (kept out of conftest so tests can import them)."""
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -8,10 +9,14 @@ import sys
 import time
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+import requests
+
 # Let `pytest tests/simulator` work even when PYTHONPATH=simulator was forgotten.
 SIM_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "simulator"))
 if SIM_DIR not in sys.path:
     sys.path.insert(0, SIM_DIR)
+
+from hwcloud_sim import server  # noqa: E402  pylint: disable=wrong-import-position
 
 PROJECT = "0605767a2c80d5a62f5cc0123456789a"
 CLUSTER = "bae65496-643e-47ca-84af-948672de7eeb"
@@ -20,12 +25,38 @@ STACK = "stack-demo-0001"
 ABNORMAL_STACK = "stack-abnormal-0001"
 AK = "SIMACCESSKEY0000"
 SK = "sim-secret-key"
-TOKEN_HEADERS = {"X-Auth-Token": "sim-token", "Content-Type": "application/json;charset=UTF-8"}
+TOKEN = "sim-token"
+TOKEN_HEADERS = {"X-Auth-Token": TOKEN, "Content-Type": "application/json;charset=UTF-8"}
 TRANSITION = 0.2
+
+
+@contextlib.contextmanager
+def running_simulator(transition_seconds):
+    """An in-process simulator for a session fixture (tests/simulator, tests/unit); stopped on exit."""
+    simulator = server.start(transition_seconds=transition_seconds)
+    try:
+        yield simulator
+    finally:
+        simulator.stop()
 
 
 def cdm_url(sim, *parts, project=PROJECT):
     return "/".join([sim.url, "v1.1", project, "clusters"] + list(parts))
+
+
+def sim_upsert(sim, kind, **fields):
+    """Create or change a resource of the simulator's state (``kind``: clusters, stacks); the stored resource."""
+    resp = requests.post(sim.url + "/_sim/" + kind, json=fields, timeout=5)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+def break_state(monkeypatch, sim, method):
+    """Make ``sim.state.<method>`` raise, as a bug in the simulator would."""
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(sim.state, method, boom)
 
 
 def wait_for(check, timeout=5.0, interval=0.02):

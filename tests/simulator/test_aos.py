@@ -3,7 +3,7 @@ import time
 import pytest
 import requests
 
-from simhelpers import ABNORMAL_STACK, PROJECT, STACK, TOKEN_HEADERS, TRANSITION, wait_for
+from simhelpers import ABNORMAL_STACK, PROJECT, STACK, TOKEN_HEADERS, TRANSITION, break_state, sim_upsert, wait_for
 
 
 def stack_url(sim, *parts):
@@ -24,9 +24,7 @@ def record(sim, action_id, stack_id=STACK):
 
 def set_stack(sim, **fields):
     fields.setdefault("guid", STACK)
-    resp = requests.post(sim.url + "/_sim/stacks", json=fields, timeout=5)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
+    return sim_upsert(sim, "stacks", **fields)
 
 
 def phase(sim, action_id, stack_id=STACK):
@@ -202,10 +200,7 @@ def test_seeded_processing_stack_settles(sim):
 
 
 def test_internal_error_is_aos_shape(sim, monkeypatch):
-    def boom(*_args, **_kwargs):
-        raise RuntimeError("bug")
-
-    monkeypatch.setattr(sim.state, "get_stack", boom)
+    break_state(monkeypatch, sim, "get_stack")
     resp = get_stack(sim)
     assert resp.status_code == 500
     assert resp.json()["code"] == "AOS.0000" and resp.json()["extend"] is None

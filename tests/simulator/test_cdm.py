@@ -3,7 +3,7 @@ import time
 import pytest
 import requests
 
-from simhelpers import CLUSTER, PROJECT, STOPPED_CLUSTER, TOKEN_HEADERS, TRANSITION, cdm_url, wait_for
+from simhelpers import CLUSTER, PROJECT, STOPPED_CLUSTER, TOKEN_HEADERS, TRANSITION, break_state, cdm_url, sim_upsert, wait_for
 
 
 def get_cluster(sim, cluster_id=CLUSTER):
@@ -16,9 +16,7 @@ def action(sim, body, cluster_id=CLUSTER):
 
 def set_cluster(sim, **fields):
     fields.setdefault("id", CLUSTER)
-    resp = requests.post(sim.url + "/_sim/clusters", json=fields, timeout=5)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
+    return sim_upsert(sim, "clusters", **fields)
 
 
 def status_is(sim, wanted, cluster_id=CLUSTER):
@@ -187,10 +185,7 @@ def test_unknown_route_is_apigw_404(sim):
 
 
 def test_internal_error_is_cdm_shape(sim, monkeypatch):
-    def boom(*_args, **_kwargs):
-        raise RuntimeError("bug")
-
-    monkeypatch.setattr(sim.state, "get_cluster", boom)
+    break_state(monkeypatch, sim, "get_cluster")
     resp = get_cluster(sim)
     assert resp.status_code == 500
     assert resp.json() == {"errCode": "Cdm.0000", "externalMessage": "A system error occurred."}

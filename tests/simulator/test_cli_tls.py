@@ -51,6 +51,16 @@ def _launch(args, tmp_path):
                             env=env, cwd=str(tmp_path))
 
 
+def _stop(proc, sig):
+    """Send ``sig`` to a launched simulator and return its exit code; it is killed if still running after 10 s."""
+    proc.send_signal(sig)
+    try:
+        return proc.wait(timeout=10)
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
 def test_cli_port_file_log_file_state_and_sigterm(tmp_path):
     seed = {"settings": {"transition_seconds": 0.1},
             "projects": [{"id": PROJECT, "name": "ap-southeast-1"}],
@@ -77,12 +87,7 @@ def test_cli_port_file_log_file_state_and_sigterm(tmp_path):
         assert lines[0]["path"] == "/v1.1/%s/clusters" % PROJECT and lines[0]["headers"]["X-Auth-Token"] == "<redacted>"
         assert lines[1]["method"] == "POST"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            rc = proc.wait(timeout=10)
-        finally:
-            proc.kill()
-            proc.communicate()
+        rc = _stop(proc, signal.SIGTERM)
     assert rc == 0
     assert not [p for p in os.listdir(str(tmp_path)) if p.startswith(".hwcloud-sim-port-")]
 
@@ -98,12 +103,7 @@ def test_cli_tls_and_sigint(tmp_path, tls_files):
         state = requests.get(url + "/_sim/state", verify=cert, timeout=5).json()
         assert state["effective_transition_seconds"] == 0.1
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            rc = proc.wait(timeout=10)
-        finally:
-            proc.kill()
-            proc.communicate()
+        rc = _stop(proc, signal.SIGINT)
     assert rc == 0
 
 

@@ -42,18 +42,21 @@ except ImportError:  # ansible-core < 2.19
 
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIMULATOR_PATH = os.path.join(COLLECTION_ROOT, 'simulator')
-if SIMULATOR_PATH not in sys.path:
-    sys.path.insert(0, SIMULATOR_PATH)
-
-from hwcloud_sim import server  # noqa: E402  pylint: disable=wrong-import-position
+# The simulator's test helpers (tests/simulator/simhelpers.py), shared with tests/simulator;
+# they put simulator/ (hwcloud_sim) on sys.path themselves.
+SIM_HELPERS_PATH = os.path.join(COLLECTION_ROOT, 'tests', 'simulator')
+if SIM_HELPERS_PATH not in sys.path:
+    sys.path.insert(0, SIM_HELPERS_PATH)
 
 # The simulator's default seed (simulator/hwcloud_sim/default_state.json).
-PROJECT_ID = '0605767a2c80d5a62f5cc0123456789a'
-TOKEN = 'sim-token'
-DEMO_CLUSTER_ID = 'bae65496-643e-47ca-84af-948672de7eeb'
+from simhelpers import (  # noqa: E402  pylint: disable=wrong-import-position
+    CLUSTER as DEMO_CLUSTER_ID,
+    PROJECT as PROJECT_ID,
+    TOKEN,
+    running_simulator,
+)
+
 DEMO_CLUSTER_NAME = 'cdm-demo'
-STOPPED_CLUSTER_ID = '5c9e2a41-7d3b-4f0e-9a6c-1b2d3e4f5a6b'
 # Every status transition of the simulator takes this long unless a test says otherwise.
 SIM_TRANSITION_SECONDS = 0.3
 
@@ -109,11 +112,8 @@ class Sim:
 
 @pytest.fixture(name='sim_server', scope='session')
 def sim_server_fixture():
-    simulator = server.start(transition_seconds=SIM_TRANSITION_SECONDS)
-    try:
+    with running_simulator(SIM_TRANSITION_SECONDS) as simulator:
         yield simulator
-    finally:
-        simulator.stop()
 
 
 @pytest.fixture(name='sim')

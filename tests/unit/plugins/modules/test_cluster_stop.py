@@ -614,25 +614,17 @@ def test_half_of_an_access_key_pair_fails_naming_the_other_half(sim, run_module)
     assert sim.requests() == []
 
 
-def test_no_project_id_fails_before_any_http_call(sim, run_module, monkeypatch):
-    monkeypatch.delenv('HW_PROJECT_ID', raising=False)
+@pytest.mark.parametrize('env_var, option, msg', [
+    ('HW_PROJECT_ID', 'project_id', 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it.'),
+    ('HW_REGION_NAME', 'endpoint', 'Set region (HW_REGION_NAME) to use the default CDM endpoint, or set endpoint.'),
+], ids=['no_project_id', 'no_endpoint_and_no_region'])
+def test_missing_connection_option_fails_before_any_http_call(sim, run_module, monkeypatch, env_var, option, msg):
+    monkeypatch.delenv(env_var, raising=False)
     args = sim.connection_args(cluster_id=DEMO_ID)
-    del args['project_id']
+    del args[option]
 
     result = run_module(cluster_stop.main, args)
 
     assert result.rc == 1
-    assert result['msg'] == 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it.'
-    assert sim.requests() == []
-
-
-def test_no_endpoint_and_no_region_fails_before_any_http_call(sim, run_module, monkeypatch):
-    monkeypatch.delenv('HW_REGION_NAME', raising=False)
-    args = sim.connection_args(cluster_id=DEMO_ID)
-    del args['endpoint']
-
-    result = run_module(cluster_stop.main, args)
-
-    assert result.rc == 1
-    assert result['msg'] == 'Set region (HW_REGION_NAME) to use the default CDM endpoint, or set endpoint.'
+    assert result['msg'] == msg
     assert sim.requests() == []
