@@ -39,7 +39,13 @@ class Waiter:
             # Polls start every ``interval`` seconds, however long a read takes: a slow read
             # does not push every later poll back, so a change is seen within one interval.
             started = clock()
-            state = self.read()
+            try:
+                state = self.read()
+            except HwCloudError as error:
+                # The action is already sent: a read that fails mid-wait still carries the ids to follow up.
+                for key, value in (details or {}).items():
+                    error.details.setdefault(key, value)
+                raise
             polls += 1
             if self.done(state):
                 return state

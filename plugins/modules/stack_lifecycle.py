@@ -277,16 +277,16 @@ class StackLifecycleModule(HwCloudModule):
 
         if self.params['wait']:
             details = {'action_id': result['action_id'], 'last_action_id': result['last_action_id']}
+            if result['action_id']:
+                state = service.execution_waiter(stack_id, result['action_id'], lifecycle).wait(
+                    self.params['wait_timeout'], self.params['poll_interval'], details=details)
+                result['execution'] = state.get('record')
+            else:
+                service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'], details=details)
             try:
-                if result['action_id']:
-                    state = service.execution_waiter(stack_id, result['action_id'], lifecycle).wait(
-                        self.params['wait_timeout'], self.params['poll_interval'], details=details)
-                    result['execution'] = state.get('record')
-                else:
-                    service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'], details=details)
                 result['stack'] = aos.stack_result(service.get_stack(stack_id))
             except HwCloudError as error:
-                # The lifecycle was sent: whatever fails while following it, the ids to follow up go with the failure.
+                # The lifecycle was sent: a failed last read still carries the ids to follow up.
                 for key, value in details.items():
                     error.details.setdefault(key, value)
                 raise

@@ -195,3 +195,16 @@ def test_a_read_slower_than_the_interval_polls_again_at_once():
     status_waiter(slow_read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
 
     assert fake.sleeps == [0.0]
+
+
+def test_a_read_that_fails_mid_wait_keeps_the_ids_to_follow_up():
+    fake = FakeTime()
+
+    def read():
+        raise HwCloudError('Reading CDM cluster c1: HTTP 500', status=500, details={'cluster_id': 'c1'})
+
+    waiter = Waiter('cluster c1 to stop', read=read, done=lambda state: False)
+    with pytest.raises(HwCloudError) as caught:
+        waiter.wait(10, 1, clock=fake.clock, sleep=fake.sleep, details={'job_ids': ['j1'], 'cluster_id': 'other'})
+    assert caught.value.status == 500
+    assert caught.value.details == {'cluster_id': 'c1', 'job_ids': ['j1']}
