@@ -133,12 +133,11 @@ molecule: collection
 # ---------------------------------------------------------------- extras
 
 bench: collection
-	@if [ -f tools/bench.py ]; then tools/with-sim bench python tools/bench.py; \
-	else echo "bench: tools/bench.py does not exist yet; nothing to measure"; fi
+	tools/with-sim bench python tools/bench
 
 # A few tasks of each kind (< 60 s): asserts the HTTP calls per task, leaves docs/performance.md alone.
 bench-smoke: collection
-	tools/with-sim bench-smoke python tools/bench.py --smoke
+	tools/with-sim bench-smoke python tools/bench --smoke
 
 # ---------------------------------------------------------------- docs, release, AWX, EE
 
