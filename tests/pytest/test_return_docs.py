@@ -25,6 +25,8 @@ from faultkit import (
 
 # Keys ansible itself defines for every module; a RETURN documents the module's own keys.
 COMMON_KEYS = frozenset(["changed", "failed", "msg", "invocation", "diff", "warnings", "deprecations", "exception", "skipped"])
+# Nothing listens on port 1 of the loopback: the connection is refused at once.
+REFUSING_ENDPOINT = "http://127.0.0.1:1"
 PYTHON_TYPES = {"str": str, "dict": dict, "list": list, "int": int, "bool": bool, "float": (int, float)}
 
 
@@ -99,6 +101,7 @@ CLUSTER_STOP_OUTCOMES = {
     "no-such-name": (None, dict(cluster_name="no-such-name"), 1, ["cluster_name"], {}),
     "two-with-the-name": (twin_names, dict(cluster_name="twin"), 1, ["cluster_name", "cluster_ids"], {}),
     "invalid-option": (None, dict(cluster_id=CLUSTER_ID, delay_time=5), 1, ["invalid_option"], {}),
+    "connection-refused": (None, dict(cluster_id=CLUSTER_ID, endpoint=REFUSING_ENDPOINT, max_retries=0), 1, [], {}),
 }
 
 
@@ -137,6 +140,7 @@ STACK_LIFECYCLE_OUTCOMES = {
     "busy-no-wait": (busy_stack, dict(UPGRADE, wait=False), 1, ["stack", "action_id"], {}),
     "not-found": (None, dict(UPGRADE, stack_id="no-such-stack"), 1, ["error"], {}),
     "invalid-option": (None, dict(UPGRADE, timeout=2000), 1, ["invalid_option"], {}),
+    "connection-refused": (None, dict(UPGRADE, endpoint=REFUSING_ENDPOINT, max_retries=0), 1, [], {}),
 }
 
 CASES = [(cluster_stop_main, name, outcome) for name, outcome in sorted(CLUSTER_STOP_OUTCOMES.items())] + \
