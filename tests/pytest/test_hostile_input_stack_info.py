@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from faultkit import ABNORMAL_STACK_ID, PROJECT_ID, STACK_ID, assert_clean_failure, run_module
-from test_hostile_input import (  # noqa: F401  pylint: disable=unused-import  (fast_backoff is a fixture)
+# One definition of the strategies, the connection junk and the fast_backoff fixture (used by name, hence unused-import).
+from test_hostile_input import (  # noqa: F401  pylint: disable=unused-import
     CONNECTION_JUNK,
     CREDENTIALS,
     SETTINGS,
