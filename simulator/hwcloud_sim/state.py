@@ -14,6 +14,8 @@ import threading
 import time
 import uuid
 
+from .rfs_state import RfsModel
+
 DEFAULT_TRANSITION_SECONDS = 2.0
 DEFAULT_TOKEN_TTL_SECONDS = 86400
 DEFAULT_DELAY_SCALE = 0.01
@@ -120,6 +122,7 @@ class State:
         self.actions = {}
         self._cluster_steps = {}
         self._stack_runs = {}
+        self.rfs = RfsModel(self)
         self.load(self.start_seed)
 
     # ------------------------------------------------------------------ seed
@@ -185,6 +188,9 @@ class State:
             self._stack_runs = {}
             for stack in _list_of_objects(seed, "stacks"):
                 self._add_stack(stack, now)
+            # A fresh model, so that a bad seed leaves the previous one in place (load() restores __dict__).
+            self.rfs = RfsModel(self)
+            self.rfs.load(seed, now)
 
     def reset(self):
         self.load(self.start_seed)
@@ -301,6 +307,7 @@ class State:
                 action = self.actions[self._stack_runs[guid]]
                 if action["end"] <= now:
                     self._finish_run(guid, action)
+            self.rfs.settle(now)
 
     def _finish_run(self, guid, action):
         del self._stack_runs[guid]
@@ -565,6 +572,7 @@ class State:
                 "clusters": copy.deepcopy(list(self.clusters.values())),
                 "stacks": copy.deepcopy(list(self.stacks.values())),
                 "actions": actions,
+                **self.rfs.export(),
             }
 
 
