@@ -78,7 +78,7 @@ class _Parser:
                 return attributes, blocks
             match = IDENT.match(self.text, self.pos)
             if not match:
-                self.fail("expected an argument or a block, found %r" % self.text[self.pos:self.pos + 20].split("\n")[0])
+                self.fail("expected an argument or a block, found %r" % self.text[self.pos:self.pos + 20].split("\n", 1)[0])
             name = match.group(0)
             start = self.pos
             self.pos = match.end()

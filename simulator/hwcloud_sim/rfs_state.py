@@ -12,11 +12,12 @@ items and the deployment's events.
 """
 
 import copy
-import datetime
 import hashlib
-import uuid
 
 from . import hcl
+from .state import aos_time as rfs_time
+from .state import new_id as _new_id
+from .state import parse_time
 
 SEED_KEYS = ("rfs_stacks", "rfs_retained_resources", "rfs_uris")
 
@@ -71,24 +72,8 @@ class RfsError(Exception):
         self.message = message
 
 
-def rfs_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _epoch(value, default):
-    if value is None:
-        return default
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
-
-
-def _new_id():
-    return str(uuid.uuid4())
+    return default if value is None else parse_time(value)
 
 
 def resource_address(rtype, name, index):

@@ -14,8 +14,6 @@ import threading
 import time
 import uuid
 
-from .rfs_state import RfsModel
-
 DEFAULT_TRANSITION_SECONDS = 2.0
 DEFAULT_TOKEN_TTL_SECONDS = 86400
 DEFAULT_DELAY_SCALE = 0.01
@@ -122,7 +120,7 @@ class State:
         self.actions = {}
         self._cluster_steps = {}
         self._stack_runs = {}
-        self.rfs = RfsModel(self)
+        self.rfs = None
         self.load(self.start_seed)
 
     # ------------------------------------------------------------------ seed
@@ -188,6 +186,8 @@ class State:
             self._stack_runs = {}
             for stack in _list_of_objects(seed, "stacks"):
                 self._add_stack(stack, now)
+            # rfs_state builds on this module's helpers, so it is imported once this one exists.
+            from .rfs_state import RfsModel  # pylint: disable=import-outside-toplevel
             # A fresh model, so that a bad seed leaves the previous one in place (load() restores __dict__).
             self.rfs = RfsModel(self)
             self.rfs.load(seed, now)

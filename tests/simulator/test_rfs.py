@@ -615,8 +615,8 @@ def test_delete_retaining_resources(sim):
     call(sim, "POST", DEMO, "deletion", json={"stack_id": DEMO_ID, "retain_all_resources": True}, expect=204)
     settle(sim, DEMO, 404)
     retained = sim_state(sim)["rfs_retained_resources"]
-    assert [(r["resource_type"], r["index"]) for r in retained] == [("huaweicloud_evs_volume", None), ("huaweicloud_vpc", None),
-                                                                     ("huaweicloud_vpc_subnet", 0)]
+    assert [(r["resource_type"], r["index"]) for r in retained] == [
+        ("huaweicloud_evs_volume", None), ("huaweicloud_vpc", None), ("huaweicloud_vpc_subnet", 0)]
     assert {r["stack_id"] for r in retained} == {DEMO_ID}
     rfs_error(call(sim, "POST", BROKEN, "deletion", json={"retain_all_resources": "yes"}), 400, "RF.10011002", "retain_all_resources must be a boolean")
 
