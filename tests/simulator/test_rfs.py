@@ -13,6 +13,7 @@ from simhelpers import PROJECT, TOKEN, wait_for
 # Long enough for a test to see an *_IN_PROGRESS status on a loaded machine.
 SLOW = 1.0
 
+from hwcloud_sim import hcl
 from hwcloud_sim.state import default_state_path
 
 DEMO = "demo-rfs"
@@ -736,3 +737,61 @@ def sim_factory_rfs_fixture(sim):
         assert requests.put(sim.url + "/_sim/state", json=seed, timeout=5).status_code == 200
         return sim
     return make
+
+
+# ------------------------------------------------------------------ the template mini-parser
+
+
+def test_template_subset_hcl_and_json_agree():
+    hcl_text = '''
+terraform {
+  required_providers {
+    huaweicloud = { source = "huaweicloud/huaweicloud" }
+  }
+}
+provider "huaweicloud" { region = "ap-southeast-1" }
+data "huaweicloud_availability_zones" "zones" {}
+# a comment, /* and */ inside a comment
+variable "n" { default = 2 }
+resource "huaweicloud_vpc" "v" {
+  count = var.n
+  name  = "v-${count.index}" // trailing comment
+  tags  = { env = "prod", "k#" = "x" }
+  /* a block
+     comment */
+  lifecycle {
+    ignore_changes = [tags]
+  }
+  description = <<-EOT
+    two
+      lines
+  EOT
+}
+'''
+    json_text = json.dumps({"variable": {"n": {"default": 2}}, "resource": {"huaweicloud_vpc": {"v": {
+        "count": "${var.n}", "name": "v-${count.index}", "tags": {"env": "prod"}, "description": "two\n  lines\n"}}}})
+    from_hcl, _ = hcl.desired_state(hcl.parse_template(hcl_text), {})
+    from_json, _ = hcl.desired_state(hcl.parse_template(json_text), {"n": "1"})
+    assert sorted(from_hcl) == [("huaweicloud_vpc", "v", 0), ("huaweicloud_vpc", "v", 1)]
+    assert from_hcl[("huaweicloud_vpc", "v", 1)]["attributes"] == {
+        "name": "v-1", "tags": '{ env = "prod", "k#" = "x" }', "description": "two\n  lines\n"}
+    assert list(from_json) == [("huaweicloud_vpc", "v", 0)]
+    assert from_json[("huaweicloud_vpc", "v", 0)]["attributes"]["description"] == "two\n  lines\n"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("", "the template is empty"),
+    ('resource "a" "b" {', "a block is not closed"),
+    ('x = 1', "x = ... is not allowed outside a block"),
+    ('resource "a" "b" { for_each = {} }', "for_each is not supported by the simulator"),
+    ('module "m" { source = "./m" }', "module blocks are not supported"),
+    ('resource "a" "b" {}\nresource "a" "b" {}', "duplicate resource a.b"),
+    ('resource "a" "b" { count = "two" }', "count must be a whole number"),
+    ('resource "a" "b" { count = -1 }', "count must not be negative"),
+    ('bogus "a" {}', "unknown block type bogus"),
+    ('{"resource": []', "not valid JSON"),
+])
+def test_template_errors(text, fragment):
+    with pytest.raises(hcl.TemplateError) as failed:
+        hcl.desired_state(hcl.parse_template(text), {})
+    assert fragment in str(failed.value)
