@@ -269,7 +269,7 @@ class RfsModel:
             self._event(stack, now, deployment_id, "ERROR", stack["status_message"])
         elif status == "DEPLOYMENT_IN_PROGRESS":
             target = config or stack.get("shown") or {"template_body": None}
-            self._start_deployment(stack, target, now, seeded=True)
+            self._start_deployment(stack, target, now)
         elif status == "ROLLBACK_IN_PROGRESS":
             self._start_rollback(stack, now, now, stack.get("last_deployment_id") or _new_id())
         elif status == "DELETION_IN_PROGRESS":
@@ -281,8 +281,10 @@ class RfsModel:
         if not isinstance(name, str) or not name:
             raise ValueError("%s needs an execution_plan_name" % where)
         status = spec.get("status", "AVAILABLE")
-        if status not in PLAN_STATUSES or status == "APPLY_IN_PROGRESS":
-            raise ValueError("%s: status must be one of CREATION_IN_PROGRESS, CREATION_FAILED, AVAILABLE, APPLIED" % where)
+        if status not in PLAN_STATUSES:
+            raise ValueError("%s: status must be one of %s" % (where, ", ".join(PLAN_STATUSES)))
+        # A seed cannot carry the deployment of a plan being applied: it reads as applied.
+        status = "APPLIED" if status == "APPLY_IN_PROGRESS" else status
         plan = self._new_plan(stack, name, spec.get("description"), self._config_of(spec), now)
         plan["execution_plan_id"] = spec.get("execution_plan_id") or plan["execution_plan_id"]
         plan["create_time"] = _epoch(spec.get("create_time"), now)
@@ -344,7 +346,7 @@ class RfsModel:
     def _export_plan(self, plan):
         status = self._plan_status(plan)
         item = {"execution_plan_name": plan["execution_plan_name"], "execution_plan_id": plan["execution_plan_id"],
-                "description": plan["description"], "status": "AVAILABLE" if status == "APPLY_IN_PROGRESS" else status,
+                "description": plan["description"], "status": status,
                 "create_time": rfs_time(plan["create_time"])}
         item.update({k: copy.deepcopy(v) for k, v in plan["config"].items() if v is not None})
         if status == "CREATION_FAILED":
@@ -395,7 +397,7 @@ class RfsModel:
             }
         return resources
 
-    def _start_deployment(self, stack, config, now, plan=None, seeded=False):
+    def _start_deployment(self, stack, config, now, plan=None):
         deployment_id = _new_id()
         instances, problem = plan_target(config)
         items = diff(stack["resources"], instances) if instances is not None else []
@@ -425,7 +427,7 @@ class RfsModel:
                                                 item["action"].lower()), item)
         stack["_run"] = {"kind": "deploy", "deployment_id": deployment_id, "start": now, "end": now + self._span(stack),
                          "config": copy.deepcopy(config), "instances": instances, "items": items, "fail": fail,
-                         "failed_item": failed_item, "plan": plan, "seeded": seeded}
+                         "failed_item": failed_item, "error_resource": failed_item or _first_instance(instances), "plan": plan}
         if plan is not None:
             stack["plans"][plan]["deployment_id"] = deployment_id
         return deployment_id
@@ -456,7 +458,7 @@ class RfsModel:
             self._event(stack, end, run["deployment_id"], EVENT_OF_ACTION[item["action"]] + "_FAILED",
                         "%s: %s failed" % (resource_address(item["resource_type"], item["resource_name"], _index(item)),
                                            item["action"].lower()), item, elapsed)
-        self._event(stack, end, run["deployment_id"], "ERROR", run["fail"], item)
+        self._event(stack, end, run["deployment_id"], "ERROR", run["fail"], run["error_resource"])
         stack["status"] = "DEPLOYMENT_FAILED"
         stack["status_message"] = run["fail"]
         stack["_failed_config"] = copy.deepcopy(run["config"])
@@ -858,6 +860,14 @@ class RfsModel:
                 raise ValueError("the body maps a URI to its content (a string)")
             self.uris.update(uris)
             return dict(self.uris)
+
+
+def _first_instance(instances):
+    """The resource an ERROR event names when the failing deployment changes nothing."""
+    if not instances:
+        return None
+    rtype, name, index = sorted(instances, key=_sort_key)[0]
+    return {"resource_type": rtype, "resource_name": name, "index": None if index is None else str(index)}
 
 
 def _index(item):

@@ -770,8 +770,8 @@ resource "huaweicloud_vpc" "v" {
 '''
     json_text = json.dumps({"variable": {"n": {"default": 2}}, "resource": {"huaweicloud_vpc": {"v": {
         "count": "${var.n}", "name": "v-${count.index}", "tags": {"env": "prod"}, "description": "two\n  lines\n"}}}})
-    from_hcl, _ = hcl.desired_state(hcl.parse_template(hcl_text), {})
-    from_json, _ = hcl.desired_state(hcl.parse_template(json_text), {"n": "1"})
+    from_hcl, _variables = hcl.desired_state(hcl.parse_template(hcl_text), {})
+    from_json, _variables = hcl.desired_state(hcl.parse_template(json_text), {"n": "1"})
     assert sorted(from_hcl) == [("huaweicloud_vpc", "v", 0), ("huaweicloud_vpc", "v", 1)]
     assert from_hcl[("huaweicloud_vpc", "v", 1)]["attributes"] == {
         "name": "v-1", "tags": '{ env = "prod", "k#" = "x" }', "description": "two\n  lines\n"}
@@ -795,3 +795,11 @@ def test_template_errors(text, fragment):
     with pytest.raises(hcl.TemplateError) as failed:
         hcl.desired_state(hcl.parse_template(text), {})
     assert fragment in str(failed.value)
+
+
+def test_failing_deployment_without_changes_names_a_resource(sim):
+    sim_rfs(sim, stack_name=DEMO, fail_next_deployment="provider crashed")
+    call(sim, "POST", DEMO, "deployments", json={"template_body": demo_template(sim)}, expect=200)
+    settle(sim, DEMO, "DEPLOYMENT_FAILED")
+    (error,) = [e for e in events(sim, DEMO) if e["event_type"] == "ERROR"]
+    assert (error["event_message"], error["resource_type"], error["resource_name"]) == ("provider crashed", "huaweicloud_evs_volume", "data")
