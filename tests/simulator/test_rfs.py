@@ -803,3 +803,20 @@ def test_failing_deployment_without_changes_names_a_resource(sim):
     settle(sim, DEMO, "DEPLOYMENT_FAILED")
     (error,) = [e for e in events(sim, DEMO) if e["event_type"] == "ERROR"]
     assert (error["event_message"], error["resource_type"], error["resource_name"]) == ("provider crashed", "huaweicloud_evs_volume", "data")
+
+
+def test_force_new_attribute_replaces_the_resource(sim):
+    before = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
+    template = demo_template(sim).replace('availability_zone = "ap-southeast-1a"', 'availability_zone = "ap-southeast-1b"')
+    make_plan(sim, DEMO, "move", template=template, vars_structure=[{"var_key": "vpc_name", "var_value": "demo-vpc"}])
+    (item,) = items(sim, DEMO, "move")
+    assert (item["resource_name"], item["action"]) == ("data", "DELETE_THEN_ADD")
+    assert item["attributes"] == [{"name": "availability_zone", "previous_value": "ap-southeast-1a", "target_value": "ap-southeast-1b"}]
+    assert plan_meta(sim, DEMO, "move")["summary"] == {"resource_add": 1, "resource_update": 0, "resource_delete": 1, "resource_import": 0}
+    deployment = call(sim, "POST", DEMO, "execution-plans", "move", json={}, expect=200).json()["deployment_id"]
+    settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
+    assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == [
+        "LOG", "DELETION_IN_PROGRESS", "CREATION_IN_PROGRESS", "DELETION_COMPLETE", "CREATION_COMPLETE", "SUMMARY"]
+    after = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
+    assert after["data"]["physical_resource_id"] != before["data"]["physical_resource_id"]
+    assert after["vpc"]["physical_resource_id"] == before["vpc"]["physical_resource_id"]
