@@ -10,7 +10,7 @@ import json
 import re
 
 from . import hcl
-from .rfs_state import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, RfsError
+from .rfs_state import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
 
 MAX_VARS = 100
 MAX_PAGE = 100
@@ -19,7 +19,6 @@ MAX_NAME = 128
 MAX_AGENCIES = 10
 TEMPLATE_KEYS = ("template_body", "template_uri")
 VARS_KEYS = ("vars_structure", "vars_body", "vars_uri")
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def error(status, code, message):

@@ -13,6 +13,7 @@ items and the deployment's events.
 
 import copy
 import hashlib
+import re
 
 from . import hcl
 from .state import aos_time as rfs_time
@@ -50,6 +51,8 @@ PRICED_PROVIDERS = ("huaweicloud", "hwc")
 FORCE_NEW_ATTRIBUTES = ("availability_zone", "image_id", "volume_type")
 # The attribute that makes every deployment of its resource fail (the template-side failure switch).
 FAIL_ATTRIBUTE = "sim_fail"
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # Error codes (11 characters, RF.<8 digits>, as the service's).
 MISSING_PARAMETER = "RF.10011001"
@@ -179,6 +182,13 @@ def price_of(rtype, attributes):
                          "period_type": "HOUR", "period_count": 1}]
 
 
+def _check_id(spec, key, where):
+    """Seeded ids must look like the service's, or the API's UUID guards could never match them."""
+    value = spec.get(key)
+    if value is not None and not (isinstance(value, str) and UUID.match(value)):
+        raise ValueError("%s: %s must be a UUID, got %r" % (where, key, value))
+
+
 def _check_keys(obj, known, what):
     if not isinstance(obj, dict):
         raise ValueError("%s must be an object" % what)
@@ -221,6 +231,9 @@ class RfsModel:
 
     def _seed_stack(self, spec, now, where):
         _check_keys(spec, STACK_SEED_KEYS, where)
+        _check_id(spec, "stack_id", where)
+        if spec.get("transition_seconds") is not None:
+            float(spec["transition_seconds"])
         name = spec.get("stack_name")
         if not isinstance(name, str) or not name:
             raise ValueError("%s needs a stack_name" % where)
@@ -281,6 +294,7 @@ class RfsModel:
 
     def _seed_plan(self, stack, spec, now, where):
         _check_keys(spec, PLAN_SEED_KEYS, where)
+        _check_id(spec, "execution_plan_id", where)
         name = spec.get("execution_plan_name")
         if not isinstance(name, str) or not name:
             raise ValueError("%s needs an execution_plan_name" % where)

@@ -711,6 +711,9 @@ def test_seeded_stacks_plans_and_statuses(sim):
     ([{"stack_name": "x", "status": "RUNNING"}], "status must be one of"),
     ([{"stack_name": "x", "template_body": "resource {"}], "rfs_stacks[0]"),
     ([{"stack_name": "x"}, {"stack_name": "x"}], "seeded twice"),
+    ([{"stack_name": "x", "stack_id": "stack-1"}], "stack_id must be a UUID"),
+    ([{"stack_name": "x", "execution_plans": [{"execution_plan_name": "p", "execution_plan_id": "1"}]}], "execution_plan_id must be a UUID"),
+    ([{"stack_name": "x", "transition_seconds": "slow"}], "could not convert"),
     ("not a list", "rfs_stacks must be a list"),
 ])
 def test_bad_rfs_seed_is_refused(sim, stacks, fragment):
