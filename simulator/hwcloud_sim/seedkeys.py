@@ -15,7 +15,7 @@ import json
 
 # Top-level keys, and the keys of each object of a list (or of the settings object).
 SEED_KEYS = {
-    "settings": ("transition_seconds", "token_ttl_seconds", "delay_scale", "action_records"),
+    "settings": ("transition_seconds", "token_ttl_seconds", "delay_scale", "action_records", "rfs_page_cap"),
     "projects": ("id", "name"),
     "tokens": ("token", "project_id", "expires_at", "user"),
     "users": ("name", "password", "domain", "id"),
@@ -25,6 +25,10 @@ SEED_KEYS = {
     "stacks": ("guid", "name", "project_id", "template_id", "status", "inputs", "last_action_id", "created_at",
                "updated_at", "transition_seconds", "fail_next", "action_records"),
     "actions": ("id", "stack_id", "project_id", "lifecycle", "request", "phase", "message", "records"),
+    # RFS (rfs_state.py checks their contents itself).
+    "rfs_stacks": None,
+    "rfs_uris": None,
+    "rfs_retained_resources": None,
     # Written by GET /_sim/state so that its answer can be PUT back; ignored when read.
     "effective_transition_seconds": None,
 }
