@@ -106,7 +106,8 @@ def test_list_takes_faults_like_other_calls(sim):
 
 
 def test_upgrade_lifecycle_and_record_phases(sim):
-    set_stack(sim, transition_seconds=1.0)
+    # Pending for the first 10% (0.6 s): long enough to be read on a busy machine.
+    set_stack(sim, transition_seconds=6.0)
     before = get_stack(sim).json()
     resp = run(sim, {"lifecycle": "upgrade", "inputs": {"param1": "value1", "param2": "x"}, "template_id": "tmpl-2"})
     assert resp.status_code == 200
@@ -120,8 +121,8 @@ def test_upgrade_lifecycle_and_record_phases(sim):
     assert first["metadata"] == {"name": action_id}
     assert first["spec"] == {"lifecycle": "upgrade"}
     assert first["status"]["objectStatus"]["phase"] == "Pending"
-    wait_for(lambda: phase(sim, action_id) == "Running", timeout=2)
-    wait_for(lambda: phase(sim, action_id) == "Succeeded", timeout=3)
+    wait_for(lambda: phase(sim, action_id) == "Running", timeout=5)
+    wait_for(lambda: phase(sim, action_id) == "Succeeded", timeout=10)
     assert record(sim, action_id).json()["status"]["message"] == ""
     stack = get_stack(sim).json()
     assert stack["status"] == "Running"
