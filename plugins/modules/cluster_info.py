@@ -42,13 +42,14 @@ options:
 extends_documentation_fragment:
   - hwcloud.cloud.hwcloud
 notes:
-  - The shared options O(wait), O(wait_timeout) and O(poll_interval) have no effect: nothing is waited for.
+  - The shared options O(wait), O(wait_timeout) and O(poll_interval) have no effect, as nothing is waited for.
 attributes:
   check_mode:
     support: full
     description: The module only reads; check mode runs it unchanged.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
 '''
 
 EXAMPLES = r'''
@@ -133,7 +134,7 @@ clusters:
     jobs:
       description:
         - The cluster's migration jobs of every type, keys in snake_case (C(creation-date) becomes C(creation_date)).
-        - Empty for a cluster that is not in status C(200): it cannot answer job queries and is not asked.
+        - Empty for a cluster that is not in status C(200), which cannot answer job queries and is not asked.
       type: list
       elements: dict
       returned: when O(jobs=true)
