@@ -225,8 +225,7 @@ class ClusterStopModule(HwCloudModule):
                 raise HwCloudError('CDM cluster %s is in status %s; it cannot be stopped until it settles. '
                                    'Set wait: true to wait for it.' % (cluster_id, cdm.describe_status(status)),
                                    details={'cluster': cdm.cluster_result(cluster)})
-            cluster = service.settled_waiter(cluster_id).wait(self.params['wait_timeout'], self.params['poll_interval'],
-                                                              details={'job_ids': []})
+            cluster = self.wait_for(service.settled_waiter(cluster_id), job_ids=[])
             status = cdm.cluster_status(cluster)
         if status in cdm.UNSTOPPABLE:
             raise HwCloudError('CDM cluster %s cannot be stopped: status %s.' % (cluster_id, cdm.describe_status(status)),
@@ -253,8 +252,7 @@ class ClusterStopModule(HwCloudModule):
                 took_effect=lambda: cdm.cluster_status(service.get_cluster(cluster_id)) in cdm.ALREADY_STOPPING)
             result['job_ids'] = result['job_ids'] or []
         if self.params['wait'] and (will_change or status == cdm.STOPPING):
-            cluster = service.stopped_waiter(cluster_id, status).wait(
-                self.params['wait_timeout'], self.params['poll_interval'], details={'job_ids': result['job_ids']})
+            cluster = self.wait_for(service.stopped_waiter(cluster_id, status), job_ids=result['job_ids'])
             result['cluster'] = cdm.cluster_result(cluster)
         return result
 

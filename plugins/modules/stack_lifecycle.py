@@ -47,6 +47,8 @@ options:
     description:
       - Per-element lifecycle parameters, used to scale stateless applications whose
         instance count is a template input.
+      - An C(upgrade) with O(nodes) always reports C(changed) and is always sent, because the
+        stack does not expose its instance counts, so there is nothing to compare them with.
     type: list
     elements: dict
     suboptions:
@@ -69,7 +71,9 @@ options:
     type: int
   inputs:
     description:
-      - Template inputs, one key per input. Needed for C(upgrade), which only supports changing inputs.
+      - Template inputs, one key per input.
+      - C(upgrade) needs at least one of O(inputs), O(template_id) and O(nodes); without any of them the
+        task fails before any call.
     type: dict
   template_id:
     description:
@@ -186,6 +190,10 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwClou
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_range
 
 
+# What an upgrade can change: without one of these there is nothing to upgrade to.
+UPGRADE_OPTIONS = ('inputs', 'template_id', 'nodes')
+
+
 class StackLifecycleModule(HwCloudModule):
     service = 'aos'
     argument_spec = dict(
@@ -212,6 +220,9 @@ class StackLifecycleModule(HwCloudModule):
             if node['parameters'] is not None:
                 check_range('nodes[%d].parameters.instances' % index, node['parameters']['instances'], 0, 100)
         check_not_blank('template_id', self.params['template_id'])
+        if self.params['lifecycle'] == 'upgrade' and not any(self.params[key] for key in UPGRADE_OPTIONS):
+            raise InvalidOptionError('lifecycle', 'upgrade', 'an upgrade needs at least one of %s: what to change the stack to'
+                                     % ', '.join(UPGRADE_OPTIONS))
 
     def lifecycle_request(self):
         """Only what the user set goes on the wire: the service treats null as a value."""
@@ -253,8 +264,7 @@ class StackLifecycleModule(HwCloudModule):
                 raise HwCloudError('AOS stack %s is %s: another lifecycle is running and a second one is never sent. '
                                    'Set wait: true to wait for it to finish.' % (stack_id, aos.stack_status(stack)),
                                    details={'stack': aos.stack_result(stack), 'action_id': None, 'last_action_id': None})
-            stack = service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'],
-                                                          details={'action_id': None, 'last_action_id': None})
+            stack = self.wait_for(service.settled_waiter(stack_id), action_id=None, last_action_id=None)
             if stack is None and lifecycle != 'delete':
                 stack = service.require_stack(stack_id)
 
@@ -278,11 +288,10 @@ class StackLifecycleModule(HwCloudModule):
         if self.params['wait']:
             details = {'action_id': result['action_id'], 'last_action_id': result['last_action_id']}
             if result['action_id']:
-                state = service.execution_waiter(stack_id, result['action_id'], lifecycle).wait(
-                    self.params['wait_timeout'], self.params['poll_interval'], details=details)
+                state = self.wait_for(service.execution_waiter(stack_id, result['action_id'], lifecycle), **details)
                 result['execution'] = state.get('record')
             else:
-                service.settled_waiter(stack_id).wait(self.params['wait_timeout'], self.params['poll_interval'], details=details)
+                self.wait_for(service.settled_waiter(stack_id), **details)
             try:
                 result['stack'] = aos.stack_result(service.get_stack(stack_id))
             except HwCloudError as error:
