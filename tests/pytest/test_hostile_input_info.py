@@ -49,6 +49,8 @@ def test_cluster_info_hostile_input(sim, fast_backoff, module_args, connection_j
     rc, result = run_module(cluster_info_main(), with_connection(sim, module_args, connection_junk, credentials))
     check_outcome(sim, rc, result, nothing_is_sent)
     assert {entry["method"] for entry in sim.log.list()} <= {"GET"}
+    # Every read is one the service takes as well-formed: paging and jobType are never refused.
+    assert [entry for entry in sim.log.list() if entry["status"] == 400] == []
     if rc == 0:
         assert result["changed"] is False and isinstance(result["clusters"], list), result
 
