@@ -19,6 +19,10 @@ description:
     when O(wait=true) and the decision is taken once it has settled; with O(wait=false) the task fails.
   - A cluster whose creation failed (C(303)) or that is frozen (C(800)) cannot be stopped; the task fails without sending anything.
   - Supports check mode (nothing is sent) and diff mode (status before and after).
+  - In check mode and in diff mode only, the cluster's migration jobs are listed too (every page, every job type)
+    and the names of those running (C(BOOTING) or C(RUNNING)) are returned as RV(running_jobs). A plain run
+    does not list them, so it makes just two calls (the read and the stop).
+  - In check mode with O(stop_mode=IMMEDIATELY), a warning names the running jobs that the stop would cut off.
 author:
   - hwcloud.cloud maintainers (@hwcloud-ansible)
 options:
@@ -49,10 +53,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Nothing is sent; C(changed) says whether the cluster would be stopped.
+    description: Nothing is sent; C(changed) says whether the cluster would be stopped, RV(running_jobs) which jobs it would end.
   diff_mode:
     support: full
-    description: Shows the cluster status before and after.
+    description: Shows the cluster status and its running jobs before and after.
 '''
 
 EXAMPLES = r'''
@@ -78,6 +82,19 @@ EXAMPLES = r'''
     cluster_id: bae65496-643e-47ca-84af-948672de7eeb
     wait: false
   register: stop
+
+- name: See which jobs a stop would cut off, without stopping anything
+  hwcloud.cloud.cluster_stop:
+    cluster_name: cdm-prod
+    stop_mode: IMMEDIATELY
+  check_mode: true
+  register: stop_preview
+
+- name: Stop only when no job is running
+  hwcloud.cloud.cluster_stop:
+    cluster_name: cdm-prod
+    stop_mode: IMMEDIATELY
+  when: stop_preview.running_jobs | length == 0
 
 - name: Share the connection options of every hwcloud.cloud module
   module_defaults:
@@ -186,6 +203,15 @@ invalid_option:
   returned: on failure of an option check
   type: str
   sample: delay_time
+running_jobs:
+  description:
+    - Names of the cluster's migration jobs in status C(BOOTING) or C(RUNNING), of every job type,
+      as listed before any stop was sent.
+    - Empty for a cluster that is not in status C(200) (it cannot run jobs; it is not asked).
+  returned: in check mode and in diff mode
+  type: list
+  elements: str
+  sample: [mysql2hive, obs2dws-nightly]
 error:
   description: The failed HTTP call, and what the service answered.
   returned: on failure of an HTTP call
@@ -309,6 +335,10 @@ class ClusterStopModule(HwCloudModule):
         result = dict(changed=will_change, job_ids=[], cluster=cdm.cluster_result(cluster))
         if self.module._diff:  # pylint: disable=protected-access
             result['diff'] = dict(before={'status': status}, after={'status': cdm.STOPPED if will_change else status})
+        if self.check_mode or self.module._diff:  # pylint: disable=protected-access
+            # Only here: a plain stop keeps its two calls.
+            cdm.report_running_jobs(service, cluster_id, cluster, result, self.params['stop_mode'],
+                                    warn=self.module.warn if self.check_mode else None)
         if self.check_mode:
             return result
 

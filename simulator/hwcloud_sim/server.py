@@ -29,6 +29,12 @@ ROUTES = [
     ("GET", re.compile(r"^/v1\.1/%s/clusters$" % _SEG), "cdm", cdm.list_clusters, ("project_id",)),
     ("GET", re.compile(r"^/v1\.1/%s/clusters/%s$" % (_SEG, _SEG)), "cdm", cdm.show_cluster, ("project_id", "cluster_id")),
     ("POST", re.compile(r"^/v1\.1/%s/clusters/%s/action$" % (_SEG, _SEG)), "cdm", cdm.cluster_action, ("project_id", "cluster_id")),
+    # CDM migration jobs: "all" is the list, any other name one job.
+    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/cdm/job/all$" % (_SEG, _SEG)), "cdm", cdm.list_jobs, ("project_id", "cluster_id")),
+    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/cdm/job/%s$" % (_SEG, _SEG, _SEG)), "cdm", cdm.show_job,
+     ("project_id", "cluster_id", "job_name")),
+    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/cdm/job/%s/status$" % (_SEG, _SEG, _SEG)), "cdm", cdm.show_job_status,
+     ("project_id", "cluster_id", "job_name")),
     ("GET", re.compile(r"^/v2/stacks$"), "aos", aos.list_stacks, ()),
     ("GET", re.compile(r"^/v2/stacks/%s$" % _SEG), "aos", aos.show_stack, ("stack_id",)),
     ("PUT", re.compile(r"^/v2/stacks/%s/actions$" % _SEG), "aos", aos.stack_action, ("stack_id",)),

@@ -39,7 +39,7 @@ CLUSTER_STATUS_DETAIL = {
 CLUSTER_SETTLES_TO = {"100": "200", "500": "200", "920": "200", "910": "900"}
 
 # Keys that steer the simulator and are never part of an API answer.
-CLUSTER_SIM_KEYS = ("project_id", "transition_seconds", "stop_fails")
+CLUSTER_SIM_KEYS = ("project_id", "transition_seconds", "stop_fails", "jobs")
 STACK_SIM_KEYS = ("transition_seconds", "fail_next", "action_records")
 
 STACK_BUSY = ("Processing", "Pending")
@@ -216,6 +216,7 @@ class State:
         cluster.setdefault("failedReasons", {})
         cluster.setdefault("created", cdm_time(now))
         cluster.setdefault("updated", cluster["created"])
+        cluster.update(cluster_seed_extras(cluster, now))
         self.clusters[cluster_id] = cluster
         self._schedule_cluster_settle(cluster, now)
         return cluster
@@ -432,6 +433,7 @@ class State:
         with self.lock:
             now = self.clock()
             self.settle(now)
+            patch = dict(patch, **cluster_seed_extras(patch, now))
             cluster_id = patch.get("id")
             existing = self.clusters.get(cluster_id) if cluster_id else None
             if existing is None:
@@ -593,3 +595,47 @@ def public_cluster(cluster):
 
 def public_stack(stack):
     return {k: v for k, v in stack.items() if k not in STACK_SIM_KEYS}
+
+
+# ------------------------------------------------------------------ CDM migration jobs
+
+JOB_TYPES = ("NORMAL_JOB", "BATCH_JOB", "SCENARIO_JOB")
+JOB_STATUSES = ("BOOTING", "RUNNING", "SUCCEEDED", "FAILED", "NEW")
+# What a cluster whose creation failed carries when the seed says nothing (shared/api/cdm.md).
+CREATE_FAILED_REASONS = {"CREATE_FAILED": {"errorCode": "Cdm.0900", "errorMsg": "The cluster could not be created."}}
+
+
+def cluster_seed_extras(fields, now):
+    """The seeded (or upserted) cluster fields completed: ``jobs`` with defaults, ``failedReasons`` of a 303.
+
+    Raises SeedError before anything is stored, so a bad upsert changes nothing.
+    """
+    extras = {}
+    if str(fields.get("status")) == "303" and not fields.get("failedReasons"):
+        extras["failedReasons"] = copy.deepcopy(CREATE_FAILED_REASONS)
+    if "jobs" not in fields:
+        return extras
+    jobs = copy.deepcopy(fields["jobs"]) or []
+    if not isinstance(jobs, list) or not all(isinstance(job, dict) for job in jobs):
+        raise SeedError("a cluster's jobs must be a list of objects")
+    created_ms = int(now * 1000)
+    for job in jobs:
+        if not isinstance(job.get("name"), str) or not job["name"]:
+            raise SeedError("every job needs a name")
+        job.setdefault("job_type", "NORMAL_JOB")
+        job.setdefault("status", "NEW")
+        if job["job_type"] not in JOB_TYPES:
+            raise SeedError("job %s: job_type must be one of %s" % (job["name"], ", ".join(JOB_TYPES)))
+        if job["status"] not in JOB_STATUSES:
+            raise SeedError("job %s: status must be one of %s" % (job["name"], ", ".join(JOB_STATUSES)))
+        for key, value in (("type", job["job_type"]), ("creation-user", "cdm-user"), ("creation-date", created_ms),
+                           ("from-link-name", "mysql-link"), ("from-connector-name", "generic-jdbc-connector"),
+                           ("to-link-name", "hive-link"), ("to-connector-name", "hive-connector")):
+            job.setdefault(key, value)
+        job.setdefault("update-user", job["creation-user"])
+        job.setdefault("update-date", job["creation-date"])
+    names = [job["name"] for job in jobs]
+    if len(set(names)) != len(names):
+        raise SeedError("job names must be unique within a cluster")
+    extras["jobs"] = jobs
+    return extras

@@ -215,3 +215,155 @@ def test_service_against_the_simulator(sim):
     assert len(service.stop_cluster(DEMO_ID, {'stopMode': 'GRACEFULLY', 'delayTime': -1})) == 1
     assert service.stopped_waiter(DEMO_ID, '200').wait(10, 0.05)['status'] == '900'
     assert sim.requests('POST')[0]['body'] == {'stop': {'stopMode': 'GRACEFULLY', 'delayTime': -1}}
+
+
+# ------------------------------------------------------------------ migration jobs
+
+JOBS_URL = 'https://cdm.example.com/v1.1/%s/clusters/%s/cdm/job/all' % (PROJECT_ID, DEMO_ID)
+
+
+def jobs_page(names, total, status='SUCCEEDED', job_type='NORMAL_JOB'):
+    return {'total': total, 'page_no': 1, 'page_size': 100,
+            'jobs': [{'name': name, 'status': status, 'job_type': job_type} for name in names]}
+
+
+def job_queries(client):
+    return [url[len(JOBS_URL):] for _method, url, _body, _action in client.calls]
+
+
+def test_list_jobs_asks_every_job_type_once_when_pages_are_short():
+    client = FakeClient(jobs_page(['n1', 'n2'], 2), jobs_page(['b1'], 1, job_type='BATCH_JOB'), jobs_page([], 0))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    jobs = service.list_jobs(DEMO_ID)
+
+    assert [job['name'] for job in jobs] == ['n1', 'n2', 'b1']
+    assert job_queries(client) == ['?page_no=1&page_size=100&jobType=NORMAL_JOB', '?page_no=1&page_size=100&jobType=BATCH_JOB',
+                                   '?page_no=1&page_size=100&jobType=SCENARIO_JOB']
+    assert [method for method, _url, body, _action in client.calls] == ['GET'] * 3
+    assert all(body is None for _method, _url, body, _action in client.calls)
+    assert client.calls[0][3] == 'Listing the NORMAL_JOB jobs of CDM cluster %s (page 1)' % DEMO_ID
+
+
+def test_list_jobs_reads_every_page_until_a_short_one():
+    full = ['n%03d' % i for i in range(100)]
+    client = FakeClient(jobs_page(full, None), jobs_page(['last'], None), jobs_page([], None), jobs_page([], None))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    jobs = service.list_jobs(DEMO_ID)
+
+    # Without a total, a full page means there may be more; the short one ends the listing.
+    assert len(jobs) == 101 and jobs[-1]['name'] == 'last'
+    assert job_queries(client)[:2] == ['?page_no=1&page_size=100&jobType=NORMAL_JOB', '?page_no=2&page_size=100&jobType=NORMAL_JOB']
+    assert len(client.calls) == 4
+
+
+def test_list_jobs_stops_at_the_total_without_asking_for_an_empty_page():
+    full = ['n%03d' % i for i in range(100)]
+    client = FakeClient(jobs_page(full, 200), jobs_page(full, 200), jobs_page([], 0), jobs_page([], 0))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert len(service.list_jobs(DEMO_ID)) == 200
+    assert job_queries(client) == ['?page_no=1&page_size=100&jobType=NORMAL_JOB', '?page_no=2&page_size=100&jobType=NORMAL_JOB',
+                                   '?page_no=1&page_size=100&jobType=BATCH_JOB', '?page_no=1&page_size=100&jobType=SCENARIO_JOB']
+
+
+@pytest.mark.parametrize('answer', [{}, [], {'jobs': None, 'total': None}, {'total': 'x'}])
+def test_list_jobs_tolerates_odd_answers(answer):
+    client = FakeClient(answer)
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert service.list_jobs(DEMO_ID) == []
+    assert len(client.calls) == 3
+
+
+def test_list_jobs_that_never_ends_fails(monkeypatch):
+    monkeypatch.setattr(cdm, 'MAX_JOB_PAGES', 3)
+    client = FakeClient(jobs_page(['n%03d' % i for i in range(100)], None))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    with pytest.raises(HwCloudError) as caught:
+        service.list_jobs(DEMO_ID)
+
+    assert caught.value.message == 'Listing the NORMAL_JOB jobs of CDM cluster %s did not end after 3 pages of 100.' % DEMO_ID
+    assert len(client.calls) == 3
+
+
+def test_job_result_snake_cases_every_key_and_keeps_values():
+    job = {'name': 'mysql2hive', 'status': 'RUNNING', 'job_type': 'NORMAL_JOB', 'creation-date': 1685613600000,
+           'from-config-values': {'configs': [{'inputs': [{'name': 'fromJobConfig.useSql', 'value': 'false'}]}]},
+           'isIncrementing': False}
+
+    assert cdm.job_result(job) == {
+        'name': 'mysql2hive', 'status': 'RUNNING', 'job_type': 'NORMAL_JOB', 'creation_date': 1685613600000,
+        'from_config_values': {'configs': [{'inputs': [{'name': 'fromJobConfig.useSql', 'value': 'false'}]}]},
+        'is_incrementing': False}
+
+
+def test_running_jobs_are_booting_or_running():
+    assert cdm.RUNNING_JOB_STATUSES == frozenset(['BOOTING', 'RUNNING'])
+    jobs = [{'name': name, 'status': status} for name, status in
+            (('a', 'BOOTING'), ('b', 'RUNNING'), ('c', 'SUCCEEDED'), ('d', 'FAILED'), ('e', 'NEW'))]
+    assert cdm.running_job_names(jobs + [None, 'x']) == ['a', 'b']
+
+
+@pytest.mark.parametrize('status', ['900', '910', '920', '100', '500', '300', '303', '800'])
+def test_jobs_of_a_cluster_that_cannot_answer_are_not_asked(status):
+    client = FakeClient(jobs_page(['n1'], 1, status='RUNNING'))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert cdm.jobs_of(service, DEMO_ID, cluster(status)) == []
+    assert cdm.cluster_jobs(service, cluster(status)) == []
+    assert client.calls == []
+
+
+@pytest.mark.parametrize('stop_mode, changed, warned', [
+    ('IMMEDIATELY', True, True), ('GRACEFULLY', True, False), (None, True, False)])
+def test_report_running_jobs(stop_mode, changed, warned):
+    client = FakeClient(jobs_page(['n1', 'n2'], 2, status='RUNNING'), jobs_page(['b1'], 1, status='BOOTING'), jobs_page([], 0))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+    result = {'changed': changed, 'diff': {'before': {'status': '200'}, 'after': {'status': '900'}}}
+    warnings = []
+
+    running = cdm.report_running_jobs(service, DEMO_ID, cluster('200'), result, stop_mode, warn=warnings.append)
+
+    assert running == result['running_jobs'] == ['n1', 'n2', 'b1']
+    assert result['diff'] == {'before': {'status': '200', 'running_jobs': ['n1', 'n2', 'b1']},
+                              'after': {'status': '900', 'running_jobs': []}}
+    assert warnings == (['Stopping CDM cluster %s with stop_mode IMMEDIATELY would cut off 3 running job(s): n1, n2, b1.' % DEMO_ID]
+                        if warned else [])
+
+
+def test_read_clusters_by_name_returns_every_match():
+    client = FakeClient({'clusters': [cluster('200'), cluster('900', id='b2'), cluster('200', id='c3', name='other'), 'junk']})
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert [c['id'] for c in cdm.read_clusters(service, cluster_name='cdm-demo')] == [DEMO_ID, 'b2']
+    assert [c['id'] for c in cdm.read_clusters(service)] == [DEMO_ID, 'b2', 'c3']
+    assert cdm.read_clusters(service, cluster_name='none') == []
+
+
+@pytest.mark.parametrize('code, absent', [('Cdm.0001', True), (None, True), ('APIGW.0101', False)])
+def test_read_clusters_by_id_treats_a_service_404_as_absent(code, absent):
+    service = cdm.CdmService(FakeClient(HwCloudError('gone', status=404, code=code)), 'https://cdm.example.com', PROJECT_ID)
+
+    if absent:
+        assert cdm.read_clusters(service, cluster_id=DEMO_ID) == []
+    else:
+        with pytest.raises(HwCloudError):
+            cdm.read_clusters(service, cluster_id=DEMO_ID)
+
+
+def test_list_jobs_against_the_simulator_reads_every_page(sim):
+    sim.upsert_cluster(id=DEMO_ID, jobs=[{'name': 'n%03d' % i, 'status': 'RUNNING' if i % 50 == 0 else 'NEW'} for i in range(230)]
+                       + [{'name': 's1', 'job_type': 'SCENARIO_JOB', 'status': 'BOOTING'}])
+    client = HwCloudClient(TokenAuth(sim.token), sleep=lambda seconds: None)
+    service = cdm.CdmService(client, sim.url, PROJECT_ID)
+
+    jobs = service.list_jobs(DEMO_ID)
+
+    assert len(jobs) == 231
+    assert cdm.running_job_names(jobs) == ['n000', 'n050', 'n100', 'n150', 'n200', 's1']
+    assert [(entry['query']['jobType'], entry['query']['page_no']) for entry in sim.requests('GET')] == [
+        ('NORMAL_JOB', '1'), ('NORMAL_JOB', '2'), ('NORMAL_JOB', '3'), ('BATCH_JOB', '1'), ('SCENARIO_JOB', '1')]
+    assert {entry['query']['page_size'] for entry in sim.requests('GET')} == {'100'}

@@ -322,20 +322,20 @@ def test_diff_mode_shows_status_before_and_after(sim, stop):
     result = stop(cluster_id=DEMO_ID, diff=True)
 
     assert result.rc == 0, result
-    assert result['diff'] == {'before': {'status': '200'}, 'after': {'status': '900'}}
+    assert result['diff'] == {'before': {'status': '200', 'running_jobs': ['mysql2hive']}, 'after': {'status': '900', 'running_jobs': []}}
 
 
 def test_diff_mode_with_check_mode(sim, stop):
     result = stop(cluster_id=DEMO_ID, diff=True, check_mode=True)
 
-    assert result['diff'] == {'before': {'status': '200'}, 'after': {'status': '900'}}
+    assert result['diff'] == {'before': {'status': '200', 'running_jobs': ['mysql2hive']}, 'after': {'status': '900', 'running_jobs': []}}
     assert posts(sim) == []
 
 
 def test_diff_mode_on_stopped_cluster_shows_no_change(sim, stop):
     result = stop(cluster_id=STOPPED_ID, diff=True)
 
-    assert result['diff'] == {'before': {'status': '900'}, 'after': {'status': '900'}}
+    assert result['diff'] == {'before': {'status': '900', 'running_jobs': []}, 'after': {'status': '900', 'running_jobs': []}}
 
 
 def test_no_diff_key_without_diff_mode(sim, stop):
@@ -643,3 +643,115 @@ def test_missing_connection_option_fails_before_any_http_call(sim, run_module, m
     assert result.rc == 1
     assert result['msg'] == msg
     assert sim.requests() == []
+
+
+# ------------------------------------------------------------------ running jobs (check and diff mode only)
+
+JOBS_PATH = CLUSTER_PATH + '/cdm/job/all'
+
+
+@pytest.fixture(name='no_earlier_warnings')
+def no_earlier_warnings_fixture():
+    """Modules run in this process: ansible-core keeps warnings process-wide, so forget those of earlier runs."""
+    from ansible.module_utils.common import warnings as ansible_warnings  # pylint: disable=import-outside-toplevel
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+
+
+def warnings_of(result):
+    """The warning texts of a result (ansible-core 2.19 wraps each one in a summary object)."""
+    return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
+
+
+def job_reads(sim):
+    return [(entry['query']['jobType'], entry['query']['page_no'], entry['query']['page_size']) for entry in sim.requests('GET', '/cdm/job/')]
+
+
+def test_plain_stop_makes_exactly_two_calls_and_lists_no_jobs(sim, stop, no_earlier_warnings):
+    result = stop(cluster_id=DEMO_ID, stop_mode='IMMEDIATELY', wait=False)
+
+    assert result.rc == 0, result
+    assert 'running_jobs' not in result
+    assert warnings_of(result) == []
+    assert [(entry['method'], entry['path']) for entry in sim.requests()] == [('GET', CLUSTER_PATH), ('POST', ACTION_PATH)]
+
+
+def test_check_mode_lists_every_job_type_and_page_and_returns_running_jobs(sim, stop):
+    sim.upsert_cluster(id=DEMO_ID, jobs=[{'name': 'n%03d' % i, 'status': 'RUNNING' if i in (7, 150) else 'SUCCEEDED'} for i in range(160)]
+                       + [{'name': 'batch', 'job_type': 'BATCH_JOB', 'status': 'BOOTING'},
+                          {'name': 'scenario', 'job_type': 'SCENARIO_JOB', 'status': 'FAILED'}])
+
+    result = stop(cluster_id=DEMO_ID, check_mode=True)
+
+    assert result.rc == 0, result
+    assert result['changed'] is True
+    assert result['running_jobs'] == ['n007', 'n150', 'batch']
+    assert job_reads(sim) == [('NORMAL_JOB', '1', '100'), ('NORMAL_JOB', '2', '100'), ('BATCH_JOB', '1', '100'),
+                              ('SCENARIO_JOB', '1', '100')]
+    assert [entry['method'] for entry in sim.requests()] == ['GET'] * 5
+    assert sim.requests()[0]['path'] == CLUSTER_PATH
+
+
+def test_check_mode_with_immediately_warns_naming_the_jobs_it_would_cut_off(sim, stop, no_earlier_warnings):
+    sim.upsert_cluster(id=DEMO_ID, jobs=[{'name': 'mysql2hive', 'status': 'RUNNING'}, {'name': 'obs2dws', 'status': 'BOOTING'},
+                                         {'name': 'done', 'status': 'SUCCEEDED'}])
+
+    result = stop(cluster_id=DEMO_ID, stop_mode='IMMEDIATELY', check_mode=True)
+
+    assert result.rc == 0, result
+    assert result['running_jobs'] == ['mysql2hive', 'obs2dws']
+    assert warnings_of(result) == ['Stopping CDM cluster %s with stop_mode IMMEDIATELY would cut off 2 running job(s): mysql2hive, obs2dws.'
+                                   % DEMO_ID]
+    assert posts(sim) == []
+
+
+@pytest.mark.parametrize('options', [{}, {'stop_mode': 'GRACEFULLY'}, {'stop_mode': 'GRACEFULLY', 'delay_time': -1}])
+def test_check_mode_without_immediately_does_not_warn(sim, stop, options, no_earlier_warnings):
+    result = stop(cluster_id=DEMO_ID, check_mode=True, **options)
+
+    assert result.rc == 0, result
+    assert result['running_jobs'] == ['mysql2hive']
+    assert warnings_of(result) == []
+
+
+def test_check_mode_with_immediately_and_no_running_job_does_not_warn(sim, stop, no_earlier_warnings):
+    sim.upsert_cluster(id=DEMO_ID, jobs=[{'name': 'done', 'status': 'SUCCEEDED'}, {'name': 'fresh', 'status': 'NEW'}])
+
+    result = stop(cluster_id=DEMO_ID, stop_mode='IMMEDIATELY', check_mode=True)
+
+    assert result['running_jobs'] == []
+    assert warnings_of(result) == []
+    assert len(job_reads(sim)) == 3
+
+
+def test_diff_mode_lists_the_jobs_before_the_stop_and_shows_them(sim, stop, no_earlier_warnings):
+    result = stop(cluster_id=DEMO_ID, stop_mode='IMMEDIATELY', diff=True, wait=False)
+
+    assert result.rc == 0, result
+    assert result['changed'] is True
+    assert result['running_jobs'] == ['mysql2hive']
+    assert result['diff']['before']['running_jobs'] == ['mysql2hive']
+    assert result['diff']['after']['running_jobs'] == []
+    # The stop really went out: a warning about what it "would" do would be wrong.
+    assert warnings_of(result) == []
+    assert [entry['method'] for entry in sim.requests()] == ['GET', 'GET', 'GET', 'GET', 'POST']
+    assert sim.requests()[-1]['path'] == ACTION_PATH
+
+
+@pytest.mark.parametrize('cluster_id, status', [(STOPPED_ID, '900'), (DEMO_ID, '910'), (DEMO_ID, '300')])
+def test_clusters_not_in_200_are_not_asked_for_jobs(sim, stop, cluster_id, status, no_earlier_warnings):
+    sim.upsert_cluster(id=cluster_id, status=status, transition_seconds=60)
+
+    result = stop(cluster_id=cluster_id, stop_mode='IMMEDIATELY', check_mode=True, diff=True)
+
+    assert result.rc == 0, result
+    assert result['running_jobs'] == []
+    assert result['diff']['before']['running_jobs'] == []
+    assert job_reads(sim) == []
+    assert warnings_of(result) == []
+
+
+def test_stopping_by_name_in_check_mode_lists_the_named_clusters_jobs(sim, stop):
+    result = stop(cluster_name='cdm-demo', check_mode=True)
+
+    assert result['running_jobs'] == ['mysql2hive']
+    assert [entry['path'] for entry in sim.requests()] == ['/v1.1/%s/clusters' % PROJECT_ID] + [JOBS_PATH] * 3
