@@ -173,6 +173,14 @@ execution:
   description: The execution record as last read, when the module waited on it.
   returned: when O(wait=true) and a lifecycle was sent and its record could be read
   type: dict
+credentials_source:
+  description:
+    - Where the task's credentials came from, never the credentials themselves.
+    - One of V(auth_token), V(access_key), V(password), V(sdk_environment), V(sdk_credentials_file), V(ecs_metadata);
+      with an agency, C(agency:<account>/<agency> via <source>).
+  returned: once credentials were found, also on failure
+  type: str
+  sample: agency:target-account/ops-agency via ecs_metadata
 error:
   description: The HTTP status, service error code and message, and request ID of a failed call.
   returned: on failure of an HTTP call
