@@ -395,7 +395,7 @@ class State:
         with self.lock:
             record = self.credentials.get(access_key)
             if record is not None and record.get("_expires") is not None and record["_expires"] <= self.clock():
-                return "the temporary access key has expired"
+                return "the temporary access key %s has expired" % access_key
             return None
 
     def issue_temporary_credential(self, domain, duration, origin):
