@@ -213,7 +213,7 @@ class HwCloudModule:
             return self.credentials.project_id
         if self._project_required_for:
             raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; the credentials from %s do not name a project.'
-                               % (self._project_required_for, self.credentials.source if self.credentials else 'no source'))
+                               % (self._project_required_for, self.credentials.source))
         return None
 
     def require_project_id(self, why):
@@ -240,6 +240,7 @@ class HwCloudModule:
                                     validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                                     max_retries=self.params['max_retries'], log=self._note_retry)
         self.client.no_log_values.update(credentials.secrets)
+        # Set before the agency is assumed: a refused assume_role still reports the source that asked.
         self.credentials = credentials
         self.credentials = assume_agency(self.client, credentials, self.params)
         return self.client

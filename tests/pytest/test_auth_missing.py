@@ -65,6 +65,8 @@ CASES = [
     # The SDK's variables and file need both keys; half a set is a mistake to report, not a source to skip.
     ("sdk-ak-without-sk", "aos", STACK, {"HUAWEICLOUD_SDK_AK": "SIMACCESSKEY0000"},
      "The SDK variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK go together; HUAWEICLOUD_SDK_SK is not set."),
+    ("sdk-env-without-project-for-cdm", "cdm", CLUSTER, {"HUAWEICLOUD_SDK_AK": "SIMACCESSKEY0000", "HUAWEICLOUD_SDK_SK": "sim-secret-key"},
+     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; the credentials from sdk_environment do not name a project."),
     ("agency-with-cdm-needs-project", "cdm", dict(CLUSTER, auth_token="sim-token", agency_name="ops", agency_domain_name="t",
                                                   region="ap-southeast-1", user_name="u"), {},
      "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it."),
