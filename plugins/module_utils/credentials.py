@@ -197,15 +197,14 @@ def _from_credentials_file(params, environ, tried):
         return None
     access_key, secret_key = section.get('ak'), section.get('sk')
     if not access_key and not secret_key:
-        tried.append('the SDK credentials file %s (%s): no ak and sk in a [%s] section' % (path, CREDENTIALS_FILE_VARIABLE,
-                                                                                         CREDENTIALS_FILE_SECTION))
+        tried.append('the SDK credentials file %s (%s): no ak and sk in a [%s] section'
+                     % (path, CREDENTIALS_FILE_VARIABLE, CREDENTIALS_FILE_SECTION))
         return None
     if not (access_key and secret_key):
         raise HwCloudError('The SDK credentials file %s has %s but no %s in its [%s] section.'
                            % (path, 'ak' if access_key else 'sk', 'sk' if access_key else 'ak', CREDENTIALS_FILE_SECTION))
-    return _access_keys(access_key, secret_key, section.get('security_token'),
-                                   params['project_id'] or section.get('project_id'), 'sdk_credentials_file',
-                                   identity_endpoint=section.get('iam_endpoint'))
+    return _access_keys(access_key, secret_key, section.get('security_token'), params['project_id'] or section.get('project_id'),
+                        'sdk_credentials_file', identity_endpoint=section.get('iam_endpoint'))
 
 
 class _MetadataService:

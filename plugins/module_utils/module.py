@@ -49,6 +49,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import (
     check_url,
 )
 
+
 def env_fallback(*names):
     """Like Ansible's ``env_fallback``, except that an empty variable counts as not set.
 

@@ -244,7 +244,7 @@ def test_no_source_secret_in_vvvv_output(sim_factory, run_playbook, hw, tmp_path
 
     # Expired temporary keys: the service's 401 names the access key, which the module masks.
     sim.state.settings["temporary_ttl_seconds"] = 0
-    rc, out = run_playbook(SOURCES_PLAYBOOK.split("    - name: an agency")[0], verbosity=4, env=runs["ecs_metadata"], extra_vars={
+    rc, out = run_playbook(SOURCES_PLAYBOOK.split("    - name: an agency", maxsplit=1)[0], verbosity=4, env=runs["ecs_metadata"], extra_vars={
         "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.CLUSTER_ID, "stack_id": hw.STACK_ID, "run": "expired"})
     assert rc != 0 and "Incorrect IAM authentication information: the temporary access key ******** has expired" in out, out[-3000:]
     output += out
