@@ -33,7 +33,10 @@ def create_token(state, request, _params):
     return 200, state.issue_metadata_token(), {}
 
 
-def _token_problem(state, request):
+def _refusal(state, request):
+    """The answer to a read that cannot be served (no instance, missing or wrong session token), or None."""
+    if state.metadata is None:
+        return not_an_instance()
     presented = request.headers.get(TOKEN_HEADER)
     if presented is None:
         return _error(401, "X-Metadata-Token is required.") if state.metadata["token"] == "required" else None
@@ -44,11 +47,9 @@ def _token_problem(state, request):
 
 def security_key(state, request, _params):
     """GET /openstack/latest/securitykey: temporary keys of the instance's agency."""
-    if state.metadata is None:
-        return not_an_instance()
-    problem = _token_problem(state, request)
-    if problem is not None:
-        return problem
+    refusal = _refusal(state, request)
+    if refusal is not None:
+        return refusal
     if not state.metadata.get("agency"):
         return _error(404, "No agency is attached to this instance.")
     record = state.issue_temporary_credential(state.metadata["domain"], 86400, "instance %s" % state.metadata["instance_id"])
@@ -57,11 +58,9 @@ def security_key(state, request, _params):
 
 def meta_data(state, request, _params):
     """GET /openstack/latest/meta_data.json: the instance, its project among it."""
-    if state.metadata is None:
-        return not_an_instance()
-    problem = _token_problem(state, request)
-    if problem is not None:
-        return problem
+    refusal = _refusal(state, request)
+    if refusal is not None:
+        return refusal
     instance = state.metadata
     return 200, {"uuid": instance["instance_id"], "name": instance["name"], "project_id": instance["project_id"],
                  "availability_zone": instance.get("availability_zone", "sim-az1"), "meta": {}}, {}
