@@ -212,3 +212,19 @@ def test_metadata_without_an_agency_or_an_instance(sim):
     sim.reset(seed)
     for response in (metadata_token(sim), security_key(sim), requests.get(sim.url + "/openstack/latest/meta_data.json", timeout=5)):
         assert response.status_code == 404
+
+
+@pytest.mark.parametrize("mode", ["optional", "required", "unsupported"])
+def test_official_sdk_reads_the_instance_keys(sim, monkeypatch, mode):
+    """The SDK's own metadata client (session token first, as it does on ECS), pointed at the simulator."""
+    internal = pytest.importorskip("huaweicloudsdkcore.auth.internal")
+    monkeypatch.setattr(internal.MetadataAccessor, "_METADATA_ENDPOINT", sim.url)
+    sim.state.metadata["token"] = mode
+    credential = internal.MetadataAccessor().get_credential()
+
+    assert credential.access.startswith("SIMTMP") and credential.secret and credential.security_token
+    assert read_cluster(sim, {"access": credential.access, "secret": credential.secret,
+                              "securitytoken": credential.security_token}).status_code == 200
+    calls = [(entry["method"], entry["path"], entry["status"]) for entry in sim.log.list() if entry["service"] == "metadata"]
+    assert calls == [("PUT", "/meta-data/latest/api/token", 404 if mode == "unsupported" else 200),
+                     ("GET", "/openstack/latest/securitykey", 200)]
