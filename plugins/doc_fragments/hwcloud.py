@@ -117,6 +117,9 @@ options:
   request_timeout:
     description:
       - Seconds to wait for each HTTP call to answer. Greater than 0, at most 86400.
+      - Connecting has its own shorter limit, the smaller of 10 seconds and this value, so an address
+        that never answers fails in seconds. The longest a read can take with no answer is
+        (O(max_retries) + 1) times this value, plus at most 20 seconds of backoff per retry.
     type: float
     default: 30
   max_retries:
@@ -138,13 +141,14 @@ options:
     description:
       - Seconds to wait when O(wait=true). On expiry the task fails and returns the IDs
         needed to follow up.
-      - 0 to 31622400 (366 days). A task that first waits for a busy resource to settle and then
-        for its own action may wait up to twice this long.
+      - 0 to 31622400 (366 days). One budget for the whole task, counted from its start, shared by
+        every wait in it (a busy resource settling first, then the action itself).
     type: int
     default: 1800
   poll_interval:
     description:
       - Seconds between two reads while waiting. Greater than 0, at most 86400.
+      - The first read of a wait comes one interval after the module's own read or action.
     type: float
     default: 5
 notes:

@@ -10,9 +10,12 @@ __metaclass__ = type
 
 import email.utils
 import json
+import errno
 import random
+import socket
 import ssl
 import time
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -35,6 +38,9 @@ JSON_CONTENT_TYPE = 'application/json;charset=UTF-8'
 THROTTLED = frozenset([429, 503])
 # Answers from a gateway that may have forwarded the call: safe to resend only a read.
 GATEWAY_UNSURE = frozenset([502, 504])
+# Connecting is quick or never happens: an address that does not answer fails in seconds, not request_timeout.
+CONNECT_TIMEOUT = 10.0
+UNREACHABLE_ERRNOS = frozenset([errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN])
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
 
@@ -73,7 +79,7 @@ class PasswordAuth:
     def fetch(self, client):
         # Asking for a token changes nothing: a lost answer is retried like a read, not re-read first.
         response = client.send('POST', self.tokens_url, self.request_body(), action='Requesting an IAM token', authenticated=False,
-                               idempotent=True)
+                               idempotent=True, endpoint_option='identity_endpoint')
         token = response.headers.get('X-Subject-Token')
         if not token:
             raise HwCloudError('Requesting an IAM token: HTTP %s without an X-Subject-Token header' % response.status_code,
@@ -176,8 +182,11 @@ class HwCloudClient:
         return decode_json(response, action or '%s %s' % (method, url))
 
     def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True,
-             idempotent=None):
-        """Send one call with bounded retries; ``idempotent=True`` lets a POST that changes nothing be resent like a read."""
+             idempotent=None, endpoint_option='endpoint'):
+        """Send one call with bounded retries; ``idempotent=True`` lets a POST that changes nothing be resent like a read.
+
+        ``endpoint_option`` names the option that sets this call's address, for the message when it cannot be reached.
+        """
         action = action or '%s %s' % (method, url)
         mutating = method.upper() not in ('GET', 'HEAD') if idempotent is None else not idempotent
         payload = None if body is None else json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
@@ -188,7 +197,8 @@ class HwCloudClient:
                 headers.update(self.auth.headers(self, method, url, headers, payload))
             self.calls += 1
             try:
-                response = self.session.request(method, url, data=payload, headers=headers, timeout=self.request_timeout,
+                response = self.session.request(method, url, data=payload, headers=headers,
+                                                timeout=(min(CONNECT_TIMEOUT, self.request_timeout), self.request_timeout),
                                                 verify=self.verify)
             except ValueError as exc:
                 # Refused before anything was sent: requests' InvalidHeader, InvalidURL, MissingSchema and InvalidSchema
@@ -201,14 +211,16 @@ class HwCloudClient:
                                    method=method, url=url)
             except requests.exceptions.ConnectionError as exc:
                 # A refused or unreachable connection never carried the request: any call may be resent.
-                never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _is_connect_failure(exc)
-                problem = 'connection failed: %s' % _reason(exc)
-                if mutating and not never_sent:
-                    raise OutcomeUnknownError('%s: no answer (%s); the call may or may not have taken effect' % (action, problem),
+                cause = connection_failure(exc, url, self.request_timeout, endpoint_option)
+                if mutating and not cause.never_sent:
+                    raise OutcomeUnknownError('%s: no answer (%s); the call may or may not have taken effect' % (action, cause),
                                               method=method, url=url)
+                if not cause.retriable:
+                    raise HwCloudError('%s: %s' % (action, cause), method=method, url=url)
+                problem = str(cause)
                 retry_after = None
             except requests.exceptions.Timeout as exc:
-                problem = 'no answer within request_timeout=%ss' % self.request_timeout
+                problem = str(connection_failure(exc, url, self.request_timeout, endpoint_option))
                 if mutating:
                     raise OutcomeUnknownError('%s: %s; the call may or may not have taken effect' % (action, problem),
                                               method=method, url=url)
@@ -240,16 +252,76 @@ class HwCloudClient:
                 if response.headers.get('Retry-After'):
                     problem += ' (Retry-After: %s)' % response.headers.get('Retry-After')
             if attempt >= self.max_retries:
-                raise HwCloudError('%s: %s after %d attempts' % (action, problem, attempt + 1), method=method, url=url)
+                raise HwCloudError('%s: %s; gave up after %d attempts (max_retries=%d)' % (action, problem, attempt + 1, self.max_retries),
+                                   method=method, url=url)
             delay = backoff_seconds(attempt, retry_after)
             attempt += 1
             self.log('%s: %s; retry %d of %d in %.2fs' % (action, problem, attempt, self.max_retries, delay))
             self.sleep(delay)
 
 
-def _is_connect_failure(exc):
-    text = repr(exc)
-    return 'NewConnectionError' in text or 'Connection refused' in text or 'Name or service not known' in text
+class ConnectionFailure:
+    """Why a call got no answer, in one line, with the options that change it."""
+
+    def __init__(self, text, never_sent, retriable=True):
+        self.text = text
+        self.never_sent = never_sent
+        self.retriable = retriable
+
+    def __str__(self):
+        return self.text
+
+
+def _causes(exc):
+    """The exception and everything it wraps (urllib3 nests the real cause a few levels down)."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen or not isinstance(current, BaseException):
+            continue
+        seen.add(id(current))
+        yield current
+        pending.extend(getattr(current, 'args', ()))
+        pending.extend([getattr(current, 'reason', None), current.__cause__, current.__context__])
+
+
+def connection_failure(exc, url, request_timeout, endpoint_option='endpoint'):
+    parts = urlsplit(url)
+    host = parts.hostname or parts.netloc
+    try:
+        port = parts.port or (443 if parts.scheme == 'https' else 80)
+    except ValueError:
+        port = '?'
+    where = '%s:%s' % (host, port)
+    connect_timeout = min(CONNECT_TIMEOUT, request_timeout)
+    causes = list(_causes(exc))
+    names = set(type(cause).__name__ for cause in causes)
+    if any(isinstance(cause, socket.gaierror) for cause in causes) or 'NameResolutionError' in names \
+            or 'Name or service not known' in repr(exc) or 'nodename nor servname' in repr(exc):
+        # A name that does not resolve is a wrong endpoint or region far more often than a passing DNS fault.
+        return ConnectionFailure('cannot resolve host %s (check %s and region)' % (host, endpoint_option), True, retriable=False)
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or 'Connection refused' in repr(exc):
+        return ConnectionFailure('connection refused by %s: nothing listens there (check %s and region)' % (where, endpoint_option), True)
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or 'ConnectTimeoutError' in names:
+        return ConnectionFailure('no answer from %s within %ss while connecting (check %s, region, and any firewall or proxy '
+                                 'between here and there)' % (where, connect_timeout, endpoint_option), True)
+    if isinstance(exc, requests.exceptions.Timeout) or 'ReadTimeoutError' in names:
+        return ConnectionFailure('no answer from %s within request_timeout=%ss' % (where, request_timeout), False)
+    if any(isinstance(cause, ConnectionResetError) for cause in causes):
+        return ConnectionFailure('connection reset by %s before it answered' % where, False)
+    if any(isinstance(cause, OSError) and getattr(cause, 'errno', None) in UNREACHABLE_ERRNOS for cause in causes):
+        return ConnectionFailure('%s is unreachable from here: %s (check %s and the network)'
+                                 % (where, _innermost_os_error(causes), endpoint_option), True)
+    if 'NewConnectionError' in names:
+        return ConnectionFailure('cannot connect to %s: %s (check %s)' % (where, _innermost_os_error(causes), endpoint_option), True)
+    if 'RemoteDisconnected' in names or 'ProtocolError' in names:
+        return ConnectionFailure('%s closed the connection without an answer' % where, False)
+    return ConnectionFailure('connection to %s failed: %s' % (where, _reason(exc)), False)
+
+
+def _innermost_os_error(causes):
+    errors = [cause for cause in causes if isinstance(cause, OSError) and getattr(cause, 'strerror', None)]
+    return errors[-1].strerror if errors else 'connection failed'
 
 
 def _tls_reason(exc):

@@ -36,6 +36,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
     resolve_credentials,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import (
     HEADER_OPTIONS,
     MAX_RETRIES,
@@ -141,6 +142,23 @@ def _shape_problem(spec, params, prefix=''):
     return None
 
 
+# ansible-core checks these before it looks for unknown options and reports only the first error it
+# found, so a typo'd option name would surface as "one of ... is required" without the typo.
+CHECKS_BEFORE_UNKNOWN_OPTIONS = ('mutually_exclusive', 'required_one_of', 'required_together', 'required_if', 'required_by')
+
+
+def _has_unknown_options(spec):
+    try:
+        from ansible.module_utils.basic import _load_params  # pylint: disable=import-outside-toplevel
+        params = _load_params()
+    except Exception:  # pylint: disable=broad-except
+        return False
+    known = set(spec)
+    for option in spec.values():
+        known.update(option.get('aliases') or ())
+    return any(not name.startswith('_ansible_') and name not in known for name in params or {})
+
+
 def _fail_without_module(spec, error):
     """Fail like ``fail_json`` when ``AnsibleModule`` itself could not be built (an ansible-core crash on a value)."""
     try:
@@ -172,14 +190,20 @@ class HwCloudModule:
     def __init__(self):
         spec = hwcloud_argument_spec()
         spec.update(self.argument_spec)
+        module_kwargs = dict(self.module_kwargs)
+        if _has_unknown_options(spec):
+            # Without these checks ansible-core's own "Unsupported parameters: <name>" is the first error it reports.
+            for check in CHECKS_BEFORE_UNKNOWN_OPTIONS:
+                module_kwargs.pop(check, None)
         try:
-            self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **self.module_kwargs)
+            self.module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
         except (OverflowError, TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
             # ansible-core lets a few values escape its checks as a traceback (see _shape_problem).
             # Not a bare Exception: ansible-test's validate-modules stops AnsibleModule with a RuntimeError.
             _fail_without_module(spec, error)
         self.params = self.module.params
         self.client = None
+        self.deadline = None
         self.credentials = None
         self.retry_log = []
         self._project_required_for = None
@@ -229,6 +253,10 @@ class HwCloudModule:
         if self.params['agency_name'] or not (password_auth and self.params['user_name'] and self.params['region']):
             raise HwCloudError('project_id (HW_PROJECT_ID) is required %s.' % why)
 
+    def wait_for(self, waiter, **details):
+        """Run ``waiter`` on the task's one ``wait_timeout`` budget; ``details`` go with a failed or timed-out wait."""
+        return waiter.wait(self.deadline, self.params['poll_interval'], details=details)
+
     def _note_retry(self, message):
         self.retry_log.append(message)
         self.module.log(message)
@@ -262,6 +290,8 @@ class HwCloudModule:
             validate_connection_options(self.params)
             check_json_numbers(self.params)
             self.validate()
+            # One budget for everything the task waits for, counted from its start.
+            self.deadline = Deadline(self.params['wait_timeout'])
             self.client = self.build_client()
             result = self.run()
         except HwCloudError as error:

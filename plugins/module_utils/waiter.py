@@ -13,6 +13,22 @@ import time
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, WaitTimeoutError
 
 
+class Deadline:
+    """The one wait budget of a task (``wait_timeout``): settling first and the action's own wait draw on it."""
+
+    def __init__(self, seconds, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.expires = clock() + seconds
+
+    def remaining(self):
+        return max(0.0, self.expires - self.clock())
+
+
+def _seconds(value):
+    return int(value) if float(value).is_integer() else value
+
+
 class Waiter:
     """What to wait for, as data: services declare these, modules run them.
 
@@ -31,13 +47,21 @@ class Waiter:
         self.failed = failed or (lambda state: None)
         self.describe = describe or repr
 
-    def wait(self, timeout, interval, clock=time.monotonic, sleep=time.sleep, details=None):
-        """Poll until done; raise on failure or on timeout with ``details`` attached."""
-        deadline = clock() + timeout
+    def wait(self, deadline, interval, clock=time.monotonic, sleep=time.sleep, details=None):
+        """Poll until done; raise on failure, or on timeout with ``details`` attached.
+
+        ``deadline`` is the task's ``Deadline`` (or a number of seconds, for a wait of its own).
+        The caller has just read the resource or acted on it, so the first poll comes one
+        ``interval`` later: a read at once would only repeat what the caller already knows.
+        """
+        if not isinstance(deadline, Deadline):
+            deadline = Deadline(deadline, clock)
         polls = 0
+        # Polls start every ``interval`` seconds, however long a read takes: a slow read
+        # does not push every later poll back, so a change is seen within one interval.
+        started = clock()
         while True:
-            # Polls start every ``interval`` seconds, however long a read takes: a slow read
-            # does not push every later poll back, so a change is seen within one interval.
+            sleep(max(0.0, min(started + interval - clock(), deadline.remaining())))
             started = clock()
             try:
                 state = self.read()
@@ -52,12 +76,11 @@ class Waiter:
             reason = self.failed(state)
             if reason:
                 raise HwCloudError('%s failed: %s' % (self.name, reason), details=self._details(details, state))
-            remaining = deadline - clock()
-            if remaining <= 0:
+            if deadline.remaining() <= 0:
+                # The budget is the task's (wait_timeout), so the seconds named are the task's, not this wait's.
                 raise WaitTimeoutError('Timed out after %ss waiting for %s; last seen: %s (%d polls)'
-                                       % (timeout, self.name, self.describe(state), polls),
+                                       % (_seconds(deadline.seconds), self.name, self.describe(state), polls),
                                        details=self._details(details, state))
-            sleep(max(0.0, min(started + interval - clock(), remaining)))
 
     def _details(self, details, state):
         result = dict(details or {})

@@ -263,8 +263,8 @@ def test_execution_waiter_timeout_keeps_the_ids():
     assert 'Timed out' in caught.value.message and 'act-2' in caught.value.message
     assert caught.value.to_result()['action_id'] == 'act-2'
     assert caught.value.to_result()['last_action_id'] == 'act-1'
-    # 0, 5, 10, 12 seconds.
-    assert len(client.calls) == 4
+    # 5, 10 and 12 seconds: the first poll one interval after the lifecycle was sent, the last at the deadline.
+    assert len(client.calls) == 3
 
 
 def test_settled_waiter():

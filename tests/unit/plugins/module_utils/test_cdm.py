@@ -150,7 +150,7 @@ def test_settled_waiter_timeout_reports_the_cluster():
         run(service.settled_waiter(DEMO_ID), timeout=3)
 
     assert caught.value.message == ('Timed out after 3s waiting for CDM cluster %s to leave its transition state; '
-                                    'last seen: status 920 (starting) (4 polls)' % DEMO_ID)
+                                    'last seen: status 920 (starting) (3 polls)' % DEMO_ID)
     assert caught.value.details == {'job_ids': ['j'], 'cluster': {'id': DEMO_ID, 'name': 'cdm-demo', 'status': '920'}}
 
 

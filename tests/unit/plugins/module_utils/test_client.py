@@ -16,6 +16,7 @@ __metaclass__ = type
 import email.utils
 import socket
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -193,7 +194,7 @@ def test_dropped_read_is_retried(sim, rec):
     assert rec.read()['id'] == DEMO_ID
     assert wire(sim) == [('GET', None, 'drop'), ('GET', 200, None)]
     assert len(rec.sleeps) == 1
-    assert 'connection failed' in rec.messages[0]
+    assert 'connection reset by 127.0.0.1:' in rec.messages[0] and 'before it answered' in rec.messages[0]
 
 
 @pytest.mark.parametrize('kind, applied', [('drop', False), ('drop_after_apply', True)])
@@ -206,7 +207,7 @@ def test_dropped_post_is_outcome_unknown_and_not_resent(sim, rec, kind, applied)
     # The log shows the status the simulator would have answered; the client never saw it.
     assert wire(sim) == [('POST', 200 if applied else None, kind)]
     assert rec.sleeps == []
-    assert caught.value.message.startswith('Stopping CDM cluster: no answer (connection failed')
+    assert caught.value.message.startswith('Stopping CDM cluster: no answer (connection reset by 127.0.0.1:')
     assert sim.cluster()['status'] == ('910' if applied else '200')
 
 
@@ -216,7 +217,7 @@ def test_read_timeout_is_retried(sim):
 
     assert rec.read()['id'] == DEMO_ID
     assert len(rec.sleeps) == 1
-    assert 'no answer within request_timeout=0.5s' in rec.messages[0]
+    assert 'no answer from 127.0.0.1:%d within request_timeout=0.5s' % urlsplit(sim.url).port in rec.messages[0]
     assert wait_for_log(sim, 2) == [('GET', 200, None), ('GET', 200, 'delay')]
 
 
@@ -227,7 +228,7 @@ def test_post_timeout_is_outcome_unknown_and_not_resent(sim):
     with pytest.raises(OutcomeUnknownError) as caught:
         rec.stop()
 
-    assert caught.value.message == ('Stopping CDM cluster: no answer within request_timeout=0.5s; '
+    assert caught.value.message == ('Stopping CDM cluster: no answer from 127.0.0.1:%d within request_timeout=0.5s; ' % urlsplit(sim.url).port +
                                     'the call may or may not have taken effect')
     assert rec.sleeps == []
     assert rec.client.calls == 1
@@ -246,10 +247,77 @@ def test_refused_connection_is_retried_even_for_a_post(sim):
         rec.client.request('POST', 'http://127.0.0.1:%d/v1.1/p/clusters/c/action' % port, STOP, action='Stopping')
 
     assert not isinstance(caught.value, OutcomeUnknownError)
-    assert caught.value.message.startswith('Stopping: connection failed: ')
-    assert caught.value.message.endswith(' after 3 attempts')
+    assert caught.value.message == ('Stopping: connection refused by 127.0.0.1:%d: nothing listens there (check endpoint and region); '
+                                    'gave up after 3 attempts (max_retries=2)' % port)
     assert rec.client.calls == 3
     assert len(rec.sleeps) == 2
+
+
+def test_a_host_that_does_not_resolve_fails_at_once_naming_the_host(sim):
+    rec = Recorder(sim, max_retries=3)
+
+    with pytest.raises(HwCloudError) as caught:
+        rec.client.request('GET', 'https://cdm.no-such-region.invalid/v1.1/p/clusters', action='Listing CDM clusters')
+
+    assert caught.value.message == 'Listing CDM clusters: cannot resolve host cdm.no-such-region.invalid (check endpoint and region)'
+    assert rec.client.calls == 1
+    assert rec.sleeps == []
+
+
+def test_a_token_request_names_identity_endpoint_when_iam_cannot_be_reached():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    auth = PasswordAuth('http://127.0.0.1:%d' % port, 'u', 'p', 'd', project_id='proj')
+    client = HwCloudClient(auth, max_retries=0, sleep=lambda seconds: None)
+
+    with pytest.raises(HwCloudError) as caught:
+        client.request('GET', 'http://127.0.0.1:%d/v1.1/proj/clusters' % port, action='Listing CDM clusters')
+
+    assert caught.value.message == ('Requesting an IAM token: connection refused by 127.0.0.1:%d: nothing listens there '
+                                    '(check identity_endpoint and region); gave up after 1 attempts (max_retries=0)' % port)
+
+
+def test_connecting_has_its_own_short_timeout_and_says_so(monkeypatch):
+    # A listener that never accepts, with its backlog full: the next connection attempt gets no answer at all.
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(('127.0.0.1', 0))
+    server.listen(0)
+    port = server.getsockname()[1]
+    fillers = []
+    try:
+        for _attempt in range(4):
+            filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            filler.setblocking(False)
+            filler.connect_ex(('127.0.0.1', port))
+            fillers.append(filler)
+        monkeypatch.setattr(client_module, 'CONNECT_TIMEOUT', 0.3)
+        client = HwCloudClient(None, request_timeout=30, max_retries=0, sleep=lambda seconds: None)
+        with pytest.raises(HwCloudError) as caught:
+            client.request('GET', 'http://127.0.0.1:%d/v1.1/p/clusters' % port, action='Listing CDM clusters')
+    finally:
+        for sock in fillers + [server]:
+            sock.close()
+
+    assert caught.value.message == ('Listing CDM clusters: no answer from 127.0.0.1:%d within 0.3s while connecting (check endpoint, '
+                                    'region, and any firewall or proxy between here and there); gave up after 1 attempts '
+                                    '(max_retries=0)' % port)
+
+
+def test_an_endpoint_that_accepts_but_never_answers_names_request_timeout():
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(('127.0.0.1', 0))
+    server.listen(5)
+    port = server.getsockname()[1]
+    try:
+        client = HwCloudClient(None, request_timeout=0.3, max_retries=0, sleep=lambda seconds: None)
+        with pytest.raises(HwCloudError) as caught:
+            client.request('GET', 'http://127.0.0.1:%d/v1.1/p/clusters' % port, action='Listing CDM clusters')
+    finally:
+        server.close()
+
+    assert caught.value.message == ('Listing CDM clusters: no answer from 127.0.0.1:%d within request_timeout=0.3s; '
+                                    'gave up after 1 attempts (max_retries=0)' % port)
 
 
 # ------------------------------------------------------------------ answers that are final
@@ -306,8 +374,8 @@ def test_max_retries_is_respected_for_dropped_reads(sim):
 
     assert wire(sim) == [('GET', None, 'drop')] * 3
     assert len(rec.sleeps) == 2
-    assert caught.value.message.startswith('Reading CDM cluster: connection failed: ')
-    assert caught.value.message.endswith(' after 3 attempts')
+    assert caught.value.message == ('Reading CDM cluster: connection reset by 127.0.0.1:%d before it answered; '
+                                    'gave up after 3 attempts (max_retries=2)' % urlsplit(sim.url).port)
 
 
 def test_negative_max_retries_means_no_retry(sim):

@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, WaitTimeoutError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline, Waiter
 
 
 class FakeTime:
@@ -48,15 +48,16 @@ def status_waiter(read, **kwargs):
     return Waiter('cluster c to stop', read=read, done=lambda state: state['status'] == 'done', **kwargs)
 
 
-def test_done_at_once_does_not_sleep():
+def test_the_first_poll_comes_one_interval_after_the_callers_read_or_action():
     fake = FakeTime()
     read = Reads(fake, {'status': 'done'})
 
     state = status_waiter(read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
 
+    # The caller has just read or acted: a read at once would learn nothing.
     assert state == {'status': 'done'}
-    assert fake.sleeps == []
-    assert read.times == [1000.0]
+    assert fake.sleeps == [5]
+    assert read.times == [1005.0]
 
 
 def test_polls_every_interval_until_done():
@@ -66,8 +67,8 @@ def test_polls_every_interval_until_done():
     state = status_waiter(read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
 
     assert state == {'status': 'done', 'n': 3}
-    assert fake.sleeps == [5, 5]
-    assert read.times == [1000.0, 1005.0, 1010.0]
+    assert fake.sleeps == [5, 5, 5]
+    assert read.times == [1005.0, 1010.0, 1015.0]
 
 
 def test_failed_state_ends_the_wait_with_the_reason_and_details():
@@ -82,7 +83,7 @@ def test_failed_state_ends_the_wait_with_the_reason_and_details():
     assert not isinstance(caught.value, WaitTimeoutError)
     assert caught.value.message == 'cluster c to stop failed: it broke: disk busy'
     assert caught.value.details == {'job_ids': ['j1'], 'cluster': {'status': 'broken', 'why': 'disk busy'}}
-    assert fake.sleeps == [5]
+    assert fake.sleeps == [5, 5]
 
 
 def test_done_wins_over_failed():
@@ -101,10 +102,10 @@ def test_timeout_message_and_details():
     with pytest.raises(WaitTimeoutError) as caught:
         waiter.wait(10, 3, clock=fake.clock, sleep=fake.sleep, details={'job_ids': ['j1']})
 
-    # Polls at 0, 3, 6, 9 and a last one exactly at the deadline; the last sleep is cut to what is left.
-    assert read.times == [1000.0, 1003.0, 1006.0, 1009.0, 1010.0]
+    # Polls at 3, 6, 9 and a last one exactly at the deadline; the last sleep is cut to what is left.
+    assert read.times == [1003.0, 1006.0, 1009.0, 1010.0]
     assert fake.sleeps == [3, 3, 3, 1.0]
-    assert caught.value.message == 'Timed out after 10s waiting for cluster c to stop; last seen: status 910 (stopping) (5 polls)'
+    assert caught.value.message == 'Timed out after 10s waiting for cluster c to stop; last seen: status 910 (stopping) (4 polls)'
     assert caught.value.details == {'job_ids': ['j1'], 'cluster': {'status': '910'}}
     assert caught.value.to_result() == {'job_ids': ['j1'], 'cluster': {'status': '910'}}
     assert isinstance(caught.value, HwCloudError)
@@ -118,7 +119,7 @@ def test_zero_timeout_reads_once():
         status_waiter(read).wait(0, 5, clock=fake.clock, sleep=fake.sleep)
 
     assert read.times == [1000.0]
-    assert fake.sleeps == []
+    assert fake.sleeps == [0.0]
     assert caught.value.message == "Timed out after 0s waiting for cluster c to stop; last seen: {'status': 'moving'} (1 polls)"
     assert caught.value.details == {'last_state': {'status': 'moving'}}
 
@@ -133,9 +134,12 @@ def test_interval_longer_than_the_timeout_is_cut():
     fake = FakeTime()
     read = Reads(fake, {'status': 'moving'}, {'status': 'done'})
 
-    status_waiter(read).wait(2, 30, clock=fake.clock, sleep=fake.sleep)
+    with pytest.raises(WaitTimeoutError):
+        status_waiter(read).wait(2, 30, clock=fake.clock, sleep=fake.sleep)
 
+    # One poll, at the deadline, not thirty seconds later.
     assert fake.sleeps == [2]
+    assert read.times == [1002.0]
 
 
 def test_details_given_by_the_caller_are_not_changed():
@@ -159,7 +163,7 @@ def test_a_read_error_ends_the_wait_as_is():
         status_waiter(read).wait(10, 1, clock=fake.clock, sleep=fake.sleep)
 
     assert caught.value.status == 404
-    assert fake.sleeps == []
+    assert fake.sleeps == [1]
 
 
 def test_absent_resource_is_a_state_like_any_other():
@@ -168,7 +172,7 @@ def test_absent_resource_is_a_state_like_any_other():
     waiter = Waiter('stack s to go away', read=read, done=lambda state: state is None)
 
     assert waiter.wait(10, 1, clock=fake.clock, sleep=fake.sleep) is None
-    assert fake.sleeps == [1]
+    assert fake.sleeps == [1, 1]
 
 
 def test_time_spent_reading_counts_towards_the_interval():
@@ -181,7 +185,7 @@ def test_time_spent_reading_counts_towards_the_interval():
 
     status_waiter(slow_read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
 
-    assert fake.sleeps == [3, 3]
+    assert fake.sleeps == [5, 3, 3]
 
 
 def test_a_read_slower_than_the_interval_polls_again_at_once():
@@ -194,7 +198,7 @@ def test_a_read_slower_than_the_interval_polls_again_at_once():
 
     status_waiter(slow_read).wait(60, 5, clock=fake.clock, sleep=fake.sleep)
 
-    assert fake.sleeps == [0.0]
+    assert fake.sleeps == [5, 0.0]
 
 
 def test_a_read_that_fails_mid_wait_keeps_the_ids_to_follow_up():
@@ -208,3 +212,34 @@ def test_a_read_that_fails_mid_wait_keeps_the_ids_to_follow_up():
         waiter.wait(10, 1, clock=fake.clock, sleep=fake.sleep, details={'job_ids': ['j1'], 'cluster_id': 'other'})
     assert caught.value.status == 500
     assert caught.value.details == {'cluster_id': 'c1', 'job_ids': ['j1']}
+
+
+def test_two_waits_share_one_deadline():
+    """Settling first and the action's own wait draw on one wait_timeout, as the whole task does."""
+    fake = FakeTime()
+    deadline = Deadline(20, clock=fake.clock)
+    settle = Reads(fake, {'status': 'moving'}, {'status': 'moving'}, {'status': 'done'})
+    status_waiter(settle).wait(deadline, 5, clock=fake.clock, sleep=fake.sleep)
+    assert fake.now == 1015.0
+
+    action = Reads(fake, {'status': 'moving'})
+    with pytest.raises(WaitTimeoutError) as caught:
+        status_waiter(action).wait(deadline, 5, clock=fake.clock, sleep=fake.sleep)
+
+    # 15 s went to settling, so the action's wait gets the 5 s left: one poll, at the task's deadline.
+    assert action.times == [1020.0]
+    assert fake.now == 1020.0
+    assert caught.value.message.startswith('Timed out after 20s waiting for cluster c to stop')
+
+
+def test_a_spent_deadline_still_reads_once_for_the_last_state():
+    fake = FakeTime()
+    deadline = Deadline(10, clock=fake.clock)
+    fake.now += 30
+    read = Reads(fake, {'status': 'moving'})
+
+    with pytest.raises(WaitTimeoutError) as caught:
+        status_waiter(read).wait(deadline, 5, clock=fake.clock, sleep=fake.sleep)
+
+    assert read.times == [1030.0]
+    assert caught.value.details == {'last_state': {'status': 'moving'}}

@@ -48,8 +48,8 @@ def test_a_slow_read_does_not_push_later_polls_back():
 
     waiter(fake).wait(60, 1, clock=fake.clock, sleep=fake.sleep)
 
-    assert [round(t - 1000.0, 6) for t in fake.started] == [0.0, 1.0, 2.0]
-    assert [round(s, 6) for s in fake.sleeps] == [0.6, 0.6]
+    assert [round(t - 1000.0, 6) for t in fake.started] == [1.0, 2.0]
+    assert [round(s, 6) for s in fake.sleeps] == [1.0, 0.6]
     # Seen 0.4 s (one read) after the change, not 1.2 s as with a sleep of a full interval after each read.
     assert round(fake.now - fake.done_at, 6) == 0.4
 
@@ -59,8 +59,8 @@ def test_a_read_longer_than_the_interval_polls_again_at_once():
 
     waiter(fake).wait(60, 1, clock=fake.clock, sleep=fake.sleep)
 
-    assert fake.sleeps == [0.0, 0.0]
-    assert [round(t - 1000.0, 6) for t in fake.started] == [0.0, 1.5, 3.0]
+    assert fake.sleeps == [1.0, 0.0]
+    assert [round(t - 1000.0, 6) for t in fake.started] == [1.0, 2.5]
 
 
 def test_the_timeout_still_bounds_the_wait():

@@ -575,6 +575,21 @@ def test_bad_input_fails_before_any_http_call(sim, stop, options, expected):
     assert 'sim-token' not in json.dumps(result)
 
 
+@pytest.mark.parametrize('options', [
+    {'cluster_nmae': 'cdm-demo'},
+    # The typo is named even when a known option breaks a rule that ansible-core checks first.
+    {'cluster_id': DEMO_ID, 'cluster_name': 'cdm-demo', 'stop_mdoe': 'IMMEDIATELY'},
+])
+def test_a_typo_in_an_option_name_is_named(sim, stop, options):
+    result = stop(**options)
+
+    assert result.rc == 1
+    assert result['msg'].startswith('Unsupported parameters for (')
+    typo = [name for name in options if name not in ('cluster_id', 'cluster_name')][0]
+    assert 'module: %s. Supported parameters include:' % typo in result['msg'], result['msg']
+    assert sim.requests() == []
+
+
 def test_no_credentials_fail_before_any_http_call(sim, run_module, monkeypatch):
     for name in ('HW_AUTH_TOKEN', 'HW_ACCESS_KEY', 'HW_SECRET_KEY', 'HW_USER_NAME', 'HW_PASSWORD', 'HW_DOMAIN_NAME'):
         monkeypatch.delenv(name, raising=False)

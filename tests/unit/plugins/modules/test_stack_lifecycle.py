@@ -136,7 +136,6 @@ DECISIONS = [
     ('upgrade', 'Running', {'inputs': {'param1': 'value1'}}, True, 1),
     ('upgrade', 'Running', {'inputs': {'param2': 'new'}}, True, 1),
     ('upgrade', 'Running', {'inputs': {'param1': 'VALUE0'}}, True, 1),
-    ('upgrade', 'Running', {}, False, 0),
     ('upgrade', 'Running', {'template_id': 'tmpl-1'}, False, 0),
     ('upgrade', 'Running', {'template_id': 'tmpl-2'}, True, 1),
     ('upgrade', 'Running', {'inputs': {'param1': 'value0'}, 'template_id': 'tmpl-2'}, True, 1),
@@ -224,9 +223,9 @@ def test_delete_removes_the_stack(sim):
     assert len(puts(sim)) == 1
 
 
-@pytest.mark.parametrize('lifecycle', ['create', 'upgrade', 'rollback', 'retry'])
-def test_other_lifecycles_on_absent_stack_fail_with_the_404(sim, lifecycle):
-    failed, result = run_module(sim, stack_id=ABSENT, lifecycle=lifecycle)
+@pytest.mark.parametrize('lifecycle, options', [('create', {}), ('upgrade', {'inputs': {'param1': 'v'}}), ('rollback', {}), ('retry', {})])
+def test_other_lifecycles_on_absent_stack_fail_with_the_404(sim, lifecycle, options):
+    failed, result = run_module(sim, stack_id=ABSENT, lifecycle=lifecycle, **options)
     assert failed
     assert 'HTTP 404' in result['msg'] and 'AOS.0101' in result['msg']
     assert result['error']['status'] == 404
@@ -501,3 +500,14 @@ def test_lifecycle_request_has_no_nulls(params, body):
             return any(item is None or nulls(item) for item in value)
         return False
     assert not nulls(request)
+
+
+@pytest.mark.parametrize('options', [{}, {'inputs': {}}, {'nodes': []}, {'template_id': None}])
+def test_an_upgrade_with_nothing_to_upgrade_to_fails_before_any_call(sim, options):
+    failed, result = run_module(sim, stack_id=DEMO, lifecycle='upgrade', **options)
+
+    assert failed
+    assert result['msg'] == ("Invalid value for option 'lifecycle': 'upgrade'; an upgrade needs at least one of "
+                             "inputs, template_id, nodes: what to change the stack to.")
+    assert result['invalid_option'] == 'lifecycle'
+    assert api_calls(sim) == []
