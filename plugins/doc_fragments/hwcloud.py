@@ -75,6 +75,34 @@ options:
       - Security token of temporary AK/SK credentials, sent as C(X-Security-Token).
       - If not set, the value of the E(HW_SECURITY_TOKEN) environment variable is used.
     type: str
+  agency_name:
+    description:
+      - Name of an IAM agency to assume with whatever credentials the task has (any source, see the notes).
+      - The module first asks IAM for the agency's temporary credentials
+        (C(POST <identity_endpoint>/v3.0/OS-CREDENTIAL/securitytokens), C(assume_role)) and signs every
+        service call with the temporary AK/SK and C(X-Security-Token) that IAM returns.
+      - Needs O(agency_domain_name) or O(agency_domain_id), and O(identity_endpoint) or O(region).
+        The service calls then need O(project_id) of the agency's account where the service takes one.
+      - If not set, the value of the E(HW_ASSUME_ROLE_AGENCY_NAME) environment variable is used.
+    type: str
+  agency_domain_name:
+    description:
+      - Name of the account (domain) that owns O(agency_name).
+      - Mutually exclusive with O(agency_domain_id); one of them is required with O(agency_name).
+      - If not set, the value of the E(HW_ASSUME_ROLE_DOMAIN_NAME) environment variable is used.
+    type: str
+  agency_domain_id:
+    description:
+      - ID of the account (domain) that owns O(agency_name).
+      - Mutually exclusive with O(agency_domain_name); one of them is required with O(agency_name).
+      - If not set, the value of the E(HW_ASSUME_ROLE_DOMAIN_ID) environment variable is used.
+    type: str
+  agency_duration:
+    description:
+      - Lifetime of the agency's temporary credentials, in seconds, 900 to 86400.
+      - If not set, the value of the E(HW_ASSUME_ROLE_DURATION) environment variable is used.
+    type: int
+    default: 900
   validate_certs:
     description:
       - Verify the TLS certificate of every endpoint. Set to V(false) only for tests.
@@ -126,7 +154,19 @@ options:
 notes:
   - Credentials are taken in this order, the first complete set winning.
     O(auth_token); O(access_key) with O(secret_key); O(user_name) with O(password) and O(domain_name).
-    With none of them, or with half a set, the task fails before any HTTP call.
+    Half a set fails the task before any HTTP call.
+  - When none of those options is given, the module looks, in this order, at the official SDK's environment
+    variables E(HUAWEICLOUD_SDK_AK) and E(HUAWEICLOUD_SDK_SK) (with E(HUAWEICLOUD_SDK_SECURITY_TOKEN) and
+    E(HUAWEICLOUD_SDK_PROJECT_ID)); the SDK's credentials file (E(HUAWEICLOUD_SDK_CREDENTIALS_FILE), default
+    C(~/.huaweicloud/credentials), section C([basic]), keys C(ak), C(sk), C(security_token), C(project_id),
+    C(iam_endpoint)); then the ECS instance metadata service (C(http://169.254.169.254), or E(HW_METADATA_ENDPOINT)),
+    which gives the temporary credentials of the instance's agency and, without O(project_id), the instance's project.
+    Off ECS the metadata attempt takes at most 2 seconds. With no source at all the task fails naming every source it tried.
+  - With O(agency_name), the credentials found are only used to assume the agency; its temporary credentials sign every
+    service call.
+  - Every module returns C(credentials_source), which says where the task's credentials came from
+    (V(auth_token), V(access_key), V(password), V(sdk_environment), V(sdk_credentials_file), V(ecs_metadata), or
+    C(agency:<account>/<agency> via <source>)). Temporary keys and tokens are never shown, at any verbosity.
   - An environment variable that is set but empty counts as not set.
   - Proxies set in E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) are used as the Python C(requests) library handles them.
 requirements:

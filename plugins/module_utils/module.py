@@ -25,10 +25,15 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    AkSkAuth,
     HwCloudClient,
     PasswordAuth,
-    TokenAuth,
+)
+from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
+    agency_argument_spec,
+    assume_agency,
+    check_agency_options,
+    explicit_credentials_given,
+    resolve_credentials,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
@@ -43,12 +48,6 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import (
     check_positive,
     check_seconds,
     check_url,
-)
-
-NO_CREDENTIALS = (
-    'No credentials given. Set one of: auth_token (HW_AUTH_TOKEN); access_key and secret_key '
-    '(HW_ACCESS_KEY, HW_SECRET_KEY); or user_name, password and domain_name '
-    '(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME).'
 )
 
 
@@ -67,7 +66,7 @@ def env_fallback(*names):
 
 def hwcloud_argument_spec():
     """The connection options shared by every module (see the ``hwcloud.cloud.hwcloud`` doc fragment)."""
-    return dict(
+    spec = dict(
         region=dict(type='str', fallback=(env_fallback, ['HW_REGION_NAME'])),
         project_id=dict(type='str', fallback=(env_fallback, ['HW_PROJECT_ID'])),
         endpoint=dict(type='str'),
@@ -87,6 +86,8 @@ def hwcloud_argument_spec():
         wait_timeout=dict(type='int', default=1800),
         poll_interval=dict(type='float', default=5),
     )
+    spec.update(agency_argument_spec(env_fallback))
+    return spec
 
 
 def validate_connection_options(params):
@@ -105,31 +106,7 @@ def validate_connection_options(params):
     check_no_control_characters('project_id', params['project_id'])
     check_url('endpoint', params['endpoint'])
     check_url('identity_endpoint', params['identity_endpoint'])
-
-
-def build_auth(params):
-    """Pick the credentials by the documented precedence: token, AK/SK, password."""
-    if params['auth_token']:
-        return TokenAuth(params['auth_token'])
-    if params['access_key'] or params['secret_key']:
-        if not (params['access_key'] and params['secret_key']):
-            missing = 'secret_key (HW_SECRET_KEY)' if params['access_key'] else 'access_key (HW_ACCESS_KEY)'
-            raise HwCloudError('AK/SK authentication needs both access_key and secret_key; %s is not set.' % missing)
-        return AkSkAuth(params['access_key'], params['secret_key'], params['security_token'], params['project_id'])
-    if params['user_name'] or params['password']:
-        needed = (('user_name', 'HW_USER_NAME'), ('password', 'HW_PASSWORD'), ('domain_name', 'HW_DOMAIN_NAME'))
-        missing = ['%s (%s)' % (name, env) for name, env in needed if not params[name]]
-        if not params['project_id'] and not params['region']:
-            missing.append('project_id or region (HW_PROJECT_ID, HW_REGION_NAME)')
-        if not params['identity_endpoint'] and not params['region']:
-            missing.append('identity_endpoint or region (HW_AUTH_URL, HW_REGION_NAME)')
-        if missing:
-            raise HwCloudError('IAM password authentication needs %s.' % ', '.join(missing))
-        identity = params['identity_endpoint'] or 'https://iam.%s.myhuaweicloud.com' % params['region']
-        # Without a project id the token is scoped to the region's default project, named after the region.
-        return PasswordAuth(identity, params['user_name'], params['password'], params['domain_name'],
-                            project_id=params['project_id'], project_name=params['region'])
-    raise HwCloudError(NO_CREDENTIALS)
+    check_agency_options(params)
 
 
 def _shape_problem(spec, params, prefix=''):
@@ -227,7 +204,9 @@ class HwCloudModule:
         self.params = self.module.params
         self.client = None
         self.deadline = None
+        self.credentials = None
         self.retry_log = []
+        self._project_required_for = None
 
     def validate(self):
         """Check the module's own rules; raise ``InvalidOptionError``. Runs before any HTTP call."""
@@ -255,12 +234,23 @@ class HwCloudModule:
             if auth.token is None:
                 auth.fetch(self.client)
             return auth.token_project_id
+        if self.credentials is not None and self.credentials.project_id:
+            return self.credentials.project_id
+        if self._project_required_for:
+            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; the credentials from %s do not name a project.'
+                               % (self._project_required_for, self.credentials.source))
         return None
 
     def require_project_id(self, why):
-        # Only IAM password auth can learn the project (scoped by region name); a token or AK/SK cannot.
+        if self.params['project_id']:
+            return
+        self._project_required_for = why
+        # The SDK's variables and file and the ECS metadata may name the project: checked once they are read.
+        if not explicit_credentials_given(self.params) and not self.params['agency_name']:
+            return
+        # Only IAM password auth can learn the project (scoped by region name); a token, AK/SK or an agency cannot.
         password_auth = not self.params['auth_token'] and not self.params['access_key'] and not self.params['secret_key']
-        if not self.params['project_id'] and not (password_auth and self.params['user_name'] and self.params['region']):
+        if self.params['agency_name'] or not (password_auth and self.params['user_name'] and self.params['region']):
             raise HwCloudError('project_id (HW_PROJECT_ID) is required %s.' % why)
 
     def wait_for(self, waiter, **details):
@@ -274,13 +264,21 @@ class HwCloudModule:
     def build_client(self):
         if not self.params['endpoint'] and not self.params['region']:
             raise HwCloudError('Set region (HW_REGION_NAME) to use the default %s endpoint, or set endpoint.' % self.service.upper())
-        auth = build_auth(self.params)
-        return HwCloudClient(auth, request_timeout=self.params['request_timeout'], validate_certs=self.params['validate_certs'],
-                             ca_path=self.params['ca_path'], max_retries=self.params['max_retries'], log=self._note_retry)
+        credentials = resolve_credentials(self.params)
+        self.client = HwCloudClient(credentials.auth, request_timeout=self.params['request_timeout'],
+                                    validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
+                                    max_retries=self.params['max_retries'], log=self._note_retry)
+        self.client.no_log_values.update(credentials.secrets)
+        # Set before the agency is assumed: a refused assume_role still reports the source that asked.
+        self.credentials = credentials
+        self.credentials = assume_agency(self.client, credentials, self.params)
+        return self.client
 
     def _extras(self):
         # Retries are shown from -vvv on, the verbosity at which operators read per-call details.
         extras = {}
+        if self.credentials is not None:
+            extras['credentials_source'] = self.credentials.source
         if self.retry_log and self.module._verbosity >= 3:  # pylint: disable=protected-access
             extras['retries'] = list(self.retry_log)
         return extras

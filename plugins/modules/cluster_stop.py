@@ -212,6 +212,14 @@ running_jobs:
   type: list
   elements: str
   sample: [mysql2hive, obs2dws-nightly]
+credentials_source:
+  description:
+    - Where the task's credentials came from, never the credentials themselves.
+    - One of V(auth_token), V(access_key), V(password), V(sdk_environment), V(sdk_credentials_file), V(ecs_metadata);
+      with an agency, C(agency:<account>/<agency> via <source>).
+  returned: once credentials were found, also on failure
+  type: str
+  sample: agency:target-account/ops-agency via ecs_metadata
 error:
   description: The failed HTTP call, and what the service answered.
   returned: on failure of an HTTP call

@@ -1,10 +1,12 @@
-"""IAM password authentication (shared/api/iam.md, section 2)."""
+"""IAM: password tokens and an agency's temporary credentials (shared/api/iam.md, sections 2 and 4)."""
 
 import hmac
 
+from . import signing
 from .state import iam_time
 
-TITLES = {400: "Bad Request", 401: "Unauthorized", 500: "Internal Server Error"}
+TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
+DURATION_RANGE = (900, 86400)
 
 
 def error(status, message):
@@ -75,3 +77,59 @@ def create_token(state, request, _params):
     if project is not None:
         token_body["project"] = {"id": project["id"], "name": project["name"]}
     return 201, {"token": token_body}, {"X-Subject-Token": token}
+
+
+def caller_domain(state, request):
+    """The account (domain name) of the credentials a request carries: (domain, None) or (None, error response)."""
+    if "x-auth-token" in request.headers:
+        record, problem = state.token_info(request.headers["x-auth-token"])
+        if record is None:
+            return None, error(401, "The token is invalid: %s." % problem)
+        return record.get("domain"), None
+    if "authorization" in request.headers:
+        try:
+            credential = signing.verify(request.method, request.raw_path, request.raw_query, request.headers, request.body,
+                                        state.credentials.get)
+        except signing.SignatureError as exc:
+            return None, error(401, "The request signature is invalid: %s." % exc)
+        problem = state.credential_problem(credential["access_key"])
+        if problem:
+            return None, error(401, "The request signature is invalid: %s." % problem)
+        return credential.get("domain"), None
+    return None, error(401, "The request you have made requires authentication.")
+
+
+def create_security_token(state, request, _params):
+    """POST /v3.0/OS-CREDENTIAL/securitytokens with methods ["assume_role"]."""
+    domain, denied = caller_domain(state, request)
+    if denied is not None:
+        return denied
+    ok, body = request.json_body()
+    if not ok or not isinstance(body, dict):
+        return error(400, "The request body must be a JSON object.")
+    try:
+        methods = _dig(body, "auth", "identity", "methods")
+        spec = _dig(body, "auth", "identity", "assume_role")
+        agency_name = _dig(spec, "agency_name")
+    except KeyError as exc:
+        return error(400, "Invalid request body: %s is required." % exc.args[0])
+    if methods != ["assume_role"]:
+        return error(400, "Invalid request body: auth.identity.methods must be [\"assume_role\"].")
+    domain_name, domain_id = spec.get("domain_name"), spec.get("domain_id")
+    if bool(domain_name) == bool(domain_id):
+        return error(400, "Invalid request body: assume_role needs exactly one of domain_name and domain_id.")
+    duration = spec.get("duration_seconds", DURATION_RANGE[0])
+    if isinstance(duration, bool) or not isinstance(duration, int) or not DURATION_RANGE[0] <= duration <= DURATION_RANGE[1]:
+        return error(400, "Invalid request body: duration_seconds must be an integer from %d to %d." % DURATION_RANGE)
+    agency = state.find_agency(agency_name, domain_name=domain_name, domain_id=domain_id)
+    if agency is None:
+        return error(404, "Could not find agency %s in domain %s." % (agency_name, domain_name or domain_id))
+    if domain not in agency["trusted_domains"]:
+        return error(403, "Domain %s is not trusted by agency %s of domain %s." % (domain, agency_name, agency["domain"]))
+    record = state.issue_temporary_credential(agency["domain"], duration, "agency %s" % agency_name)
+    return 201, {"credential": temporary_credential_body(record)}, {}
+
+
+def temporary_credential_body(record):
+    return {"access": record["access_key"], "secret": record["secret_key"], "securitytoken": record["security_token"],
+            "expires_at": record["expires_at"]}

@@ -15,11 +15,15 @@ import json
 
 # Top-level keys, and the keys of each object of a list (or of the settings object).
 SEED_KEYS = {
-    "settings": ("transition_seconds", "token_ttl_seconds", "delay_scale", "action_records", "rfs_page_cap"),
+    "settings": ("transition_seconds", "token_ttl_seconds", "delay_scale", "action_records", "rfs_page_cap",
+                 "temporary_ttl_seconds", "domain"),
     "projects": ("id", "name"),
-    "tokens": ("token", "project_id", "expires_at", "user"),
+    "tokens": ("token", "project_id", "expires_at", "user", "domain"),
     "users": ("name", "password", "domain", "id"),
-    "credentials": ("access_key", "secret_key", "security_token"),
+    # origin: where a temporary key came from (an agency, the metadata service), as GET /_sim/state writes it.
+    "credentials": ("access_key", "secret_key", "security_token", "domain", "expires_at", "origin"),
+    "agencies": ("name", "domain", "domain_id", "trusted_domains"),
+    "metadata": ("instance_id", "name", "agency", "project_id", "domain", "token", "availability_zone"),
     "clusters": ("id", "name", "status", "statusDetail", "isFrozen", "actionProgress", "task", "failedReasons",
                  "created", "updated", "project_id", "transition_seconds", "stop_fails"),
     "stacks": ("guid", "name", "project_id", "template_id", "status", "inputs", "last_action_id", "created_at",
@@ -73,9 +77,10 @@ def seed_key_problems(seed, top_level):
     """Every unknown key of ``seed``, as ``["settings: unknown key 'x'", ...]``; types are checked elsewhere."""
     problems = [_unknown("", key, top_level) + " at the top level" for key in seed if key not in top_level]
     problems.extend(object_key_problems("settings", seed.get("settings"), "settings: "))
+    problems.extend(object_key_problems("metadata", seed.get("metadata"), "metadata: "))
     for list_key in SEED_KEYS:
         items = seed.get(list_key)
-        if list_key == "settings" or not isinstance(items, list):
+        if list_key in ("settings", "metadata") or not isinstance(items, list):
             continue
         for index, item in enumerate(items):
             problems.extend(object_key_problems(list_key, item, "%s[%d]: " % (list_key, index)))

@@ -13,19 +13,23 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import aos, cdm, iam, rfs, signing
+from . import aos, cdm, iam, metadata, rfs, signing
 from .seedkeys import merge_seed
 from .state import SeedError, State
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 MAX_LOG_ENTRIES = 10000
-REDACTED_HEADERS = ("x-auth-token", "authorization", "x-security-token")
+REDACTED_HEADERS = ("x-auth-token", "authorization", "x-security-token", "x-metadata-token")
 FAULT_KINDS = ("status", "drop", "drop_after_apply", "delay")
 HTML_502 = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 _SEG = r"([^/]*)"
 ROUTES = [
     ("POST", re.compile(r"^/v3/auth/tokens$"), "iam", iam.create_token, ()),
+    ("POST", re.compile(r"^/v3\.0/OS-CREDENTIAL/securitytokens$"), "iam", iam.create_security_token, ()),
+    ("PUT", re.compile(r"^/meta-data/latest/api/token$"), "metadata", metadata.create_token, ()),
+    ("GET", re.compile(r"^/openstack/latest/securitykey$"), "metadata", metadata.security_key, ()),
+    ("GET", re.compile(r"^/openstack/latest/meta_data\.json$"), "metadata", metadata.meta_data, ()),
     ("GET", re.compile(r"^/v1\.1/%s/clusters$" % _SEG), "cdm", cdm.list_clusters, ("project_id",)),
     ("GET", re.compile(r"^/v1\.1/%s/clusters/%s$" % (_SEG, _SEG)), "cdm", cdm.show_cluster, ("project_id", "cluster_id")),
     ("POST", re.compile(r"^/v1\.1/%s/clusters/%s/action$" % (_SEG, _SEG)), "cdm", cdm.cluster_action, ("project_id", "cluster_id")),
@@ -45,11 +49,14 @@ ROUTES.extend(rfs.ROUTES)
 
 INTERNAL_ERRORS = {"cdm": cdm.internal_error, "aos": aos.internal_error, "iam": iam.internal_error}
 INTERNAL_ERRORS["rfs"] = rfs.internal_error
+INTERNAL_ERRORS["metadata"] = metadata.internal_error
 
 
 def guess_service(path):
-    if path.startswith("/v3/"):
+    if path.startswith("/v3/") or path.startswith("/v3.0/"):
         return "iam"
+    if path.startswith("/openstack/") or path.startswith("/meta-data/"):
+        return "metadata"
     if path.startswith("/v1.1/"):
         return "cdm"
     if path.startswith("/v2/stacks"):
@@ -109,7 +116,9 @@ class ApiRequest:
         return {"error_code": code, "error_msg": message, "request_id": self.request_id}
 
     def presented_auth(self, service):
-        if service == "iam":
+        if service == "metadata":
+            return "none"
+        if service == "iam" and "x-auth-token" not in self.headers and "authorization" not in self.headers:
             return "iam"
         if "x-auth-token" in self.headers:
             return "token"
@@ -494,7 +503,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 404, request.apigw_body("APIGW.0101", "The API does not exist or has not been published in the environment."), {}
         service, handler, params = route
         try:
-            if service != "iam":
+            if service not in ("iam", "metadata"):
                 denied = self._authenticate(request, params)
                 if denied is not None:
                     return denied
@@ -524,10 +533,13 @@ class _Handler(BaseHTTPRequestHandler):
             if not request.headers["authorization"].startswith(signing.ALGORITHM):
                 return unauthorized("unsupported Authorization scheme (expected %s)" % signing.ALGORITHM)
             try:
-                signing.verify(request.method, request.raw_path, request.raw_query, request.headers, request.body,
-                               state.credentials.get)
+                credential = signing.verify(request.method, request.raw_path, request.raw_query, request.headers, request.body,
+                                            state.credentials.get)
             except signing.SignatureError as exc:
                 return unauthorized(str(exc))
+            problem = state.credential_problem(credential["access_key"])
+            if problem:
+                return unauthorized(problem)
             request.project_id = request.headers.get("x-project-id")
             if not request.project_id:
                 return forbidden("project mismatch: X-Project-Id is required with AK/SK for project-level services")

@@ -19,6 +19,7 @@ from .seedkeys import known_top_level_keys, object_key_problems, seed_key_proble
 DEFAULT_TRANSITION_SECONDS = 2.0
 DEFAULT_TOKEN_TTL_SECONDS = 86400
 DEFAULT_DELAY_SCALE = 0.01
+METADATA_TOKEN_MODES = ("optional", "required", "unsupported")
 
 # Share of a stack action's duration during which its record reads "Pending".
 PENDING_SHARE = 0.1
@@ -117,6 +118,9 @@ class State:
         self.users = []
         self.credentials = {}
         self.tokens = {}
+        self.agencies = []
+        self.metadata = None
+        self.metadata_tokens = set()
         self.clusters = {}
         self.stacks = {}
         self.actions = {}
@@ -154,6 +158,7 @@ class State:
             self.transition_for()
             self.token_ttl()
             self.delay_scale()
+            self.temporary_ttl(900)
             self.projects = _list_of_objects(seed, "projects")
             for project in self.projects:
                 if not project.get("id"):
@@ -171,15 +176,40 @@ class State:
                 if not cred.get("access_key") or not cred.get("secret_key"):
                     raise SeedError("every credential needs access_key and secret_key")
                 cred.setdefault("security_token", None)
+                cred.setdefault("domain", self.default_domain())
+                cred["_expires"] = parse_time(cred["expires_at"]) if cred.get("expires_at") else None
                 self.credentials[cred["access_key"]] = cred
             self.tokens = {}
             for token in _list_of_objects(seed, "tokens"):
                 if not token.get("token"):
                     raise SeedError("every token needs a token value")
                 token.setdefault("project_id", self.default_project_id())
+                token.setdefault("domain", self.default_domain())
                 # Seeded tokens never expire unless the seed says when.
                 token["_expires"] = parse_time(token["expires_at"]) if token.get("expires_at") else None
                 self.tokens[token["token"]] = token
+            self.agencies = _list_of_objects(seed, "agencies")
+            for agency in self.agencies:
+                if not agency.get("name") or not agency.get("domain"):
+                    raise SeedError("every agency needs a name and a domain")
+                agency.setdefault("domain_id", new_hex_id())
+                agency.setdefault("trusted_domains", [])
+                if not isinstance(agency["trusted_domains"], list):
+                    raise SeedError("an agency's trusted_domains must be a list of domain names")
+            metadata = seed.get("metadata")
+            if metadata is not None and not isinstance(metadata, dict):
+                raise SeedError("metadata must be an object")
+            self.metadata = copy.deepcopy(metadata)
+            if self.metadata is not None:
+                self.metadata.setdefault("instance_id", new_id())
+                self.metadata.setdefault("name", "sim-ecs")
+                self.metadata.setdefault("project_id", self.default_project_id())
+                self.metadata.setdefault("domain", self.default_domain())
+                self.metadata.setdefault("agency", None)
+                self.metadata.setdefault("token", "optional")
+                if self.metadata["token"] not in METADATA_TOKEN_MODES:
+                    raise SeedError("metadata.token must be one of %s" % ", ".join(METADATA_TOKEN_MODES))
+            self.metadata_tokens = set()
             self.clusters = {}
             self._cluster_steps = {}
             for cluster in _list_of_objects(seed, "clusters"):
@@ -199,6 +229,11 @@ class State:
 
     def reset(self):
         self.load(self.start_seed)
+
+    def default_domain(self):
+        if self.settings.get("domain"):
+            return self.settings["domain"]
+        return _domain_name(self.users[0].get("domain")) if self.users else None
 
     def default_project_id(self):
         return self.projects[0]["id"] if self.projects else None
@@ -288,6 +323,12 @@ class State:
     def token_ttl(self):
         return float(self.settings.get("token_ttl_seconds", DEFAULT_TOKEN_TTL_SECONDS))
 
+    def temporary_ttl(self, duration):
+        """Lifetime of temporary keys: the asked duration, unless settings.temporary_ttl_seconds (tests: expired keys)."""
+        if self.settings.get("temporary_ttl_seconds") is not None:
+            return float(self.settings["temporary_ttl_seconds"])
+        return float(duration)
+
     def delay_scale(self):
         return float(self.settings.get("delay_scale", DEFAULT_DELAY_SCALE))
 
@@ -356,10 +397,52 @@ class State:
                 "token": value,
                 "project_id": project["id"] if project else None,
                 "user": user["name"],
+                "domain": _domain_name(user.get("domain")),
                 "expires_at": iam_time(expires),
                 "_expires": expires,
             }
             return value, now, expires
+
+    def credential_problem(self, access_key):
+        """Why a (verified) access key may not be used now, or None."""
+        with self.lock:
+            record = self.credentials.get(access_key)
+            if record is not None and record.get("_expires") is not None and record["_expires"] <= self.clock():
+                return "the temporary access key %s has expired" % access_key
+            return None
+
+    def issue_temporary_credential(self, domain, duration, origin):
+        """New temporary AK/SK + security token of ``domain``; they only work together and until they expire."""
+        with self.lock:
+            now = self.clock()
+            expires = now + self.temporary_ttl(duration)
+            record = {
+                "access_key": "SIMTMP" + uuid.uuid4().hex[:14].upper(),
+                "secret_key": "sim-tmp-sk-" + uuid.uuid4().hex,
+                "security_token": "sim-tmp-st-" + uuid.uuid4().hex + uuid.uuid4().hex,
+                "domain": domain,
+                "origin": origin,
+                "expires_at": iam_time(expires),
+                "_expires": expires,
+            }
+            self.credentials[record["access_key"]] = record
+            return copy.deepcopy(record)
+
+    def find_agency(self, name, domain_name=None, domain_id=None):
+        with self.lock:
+            for agency in self.agencies:
+                if agency["name"] != name:
+                    continue
+                if (domain_name is not None and agency["domain"] == domain_name) or \
+                        (domain_id is not None and agency["domain_id"] == domain_id):
+                    return copy.deepcopy(agency)
+            return None
+
+    def issue_metadata_token(self):
+        with self.lock:
+            value = "sim-md-" + uuid.uuid4().hex
+            self.metadata_tokens.add(value)
+            return value
 
     def find_project(self, project_id=None, name=None):
         with self.lock:
@@ -563,6 +646,7 @@ class State:
             tokens = []
             for record in self.tokens.values():
                 tokens.append({k: v for k, v in record.items() if not k.startswith("_")})
+            credentials = [{k: v for k, v in record.items() if not k.startswith("_")} for record in self.credentials.values()]
             actions = []
             now = self.clock()
             for action in self.actions.values():
@@ -581,12 +665,18 @@ class State:
                 "projects": copy.deepcopy(self.projects),
                 "tokens": tokens,
                 "users": copy.deepcopy(self.users),
-                "credentials": copy.deepcopy(list(self.credentials.values())),
+                "credentials": credentials,
+                "agencies": copy.deepcopy(self.agencies),
+                "metadata": copy.deepcopy(self.metadata),
                 "clusters": copy.deepcopy(list(self.clusters.values())),
                 "stacks": copy.deepcopy(list(self.stacks.values())),
                 "actions": actions,
                 **self.rfs.export(),
             }
+
+
+def _domain_name(domain):
+    return domain.get("name") if isinstance(domain, dict) else domain
 
 
 def public_cluster(cluster):

@@ -24,6 +24,7 @@ import copy
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,28 @@ MARKER_TASK = """
 
 HW_VARIABLES = ("HW_REGION_NAME", "HW_PROJECT_ID", "HW_AUTH_TOKEN", "HW_AUTH_URL", "HW_USER_NAME", "HW_PASSWORD",
                 "HW_DOMAIN_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_MAX_RETRIES")
+
+# Credentials a test did not give must not come from the machine running it: no SDK variables, no
+# ~/.huaweicloud/credentials, and never the real metadata address (a closed local port instead).
+CREDENTIAL_SOURCE_VARIABLES = ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+                               "HUAWEICLOUD_SDK_PROJECT_ID", "HUAWEICLOUD_SDK_CREDENTIALS_FILE", "HW_METADATA_ENDPOINT",
+                               "HW_ASSUME_ROLE_AGENCY_NAME", "HW_ASSUME_ROLE_DOMAIN_NAME", "HW_ASSUME_ROLE_DOMAIN_ID",
+                               "HW_ASSUME_ROLE_DURATION")
+
+
+def closed_port_url():
+    """An http:// URL on a local port that nothing listens on (bound, then released)."""
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return "http://127.0.0.1:%d" % port
+
+
+NO_CREDENTIAL_SOURCES = {
+    "HW_METADATA_ENDPOINT": closed_port_url(),
+    "HUAWEICLOUD_SDK_CREDENTIALS_FILE": os.path.join(COLLECTIONS_DIR, "no-such-credentials-file"),
+}
 
 
 def marker(name):
@@ -147,7 +170,9 @@ def run_playbook_fixture(tmp_path):
         if verbosity:
             command.append("-" + "v" * verbosity)
         command += list(args) + [str(work / "playbook.yml")]
-        environment = {key: value for key, value in os.environ.items() if key not in HW_VARIABLES}
+        environment = {key: value for key, value in os.environ.items()
+                       if key not in HW_VARIABLES and key not in CREDENTIAL_SOURCE_VARIABLES}
+        environment.update(NO_CREDENTIAL_SOURCES)
         environment.update({
             "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_DIR,
             "ANSIBLE_NOCOLOR": "1",
@@ -180,7 +205,7 @@ def run_playbook_fixture(tmp_path):
 def hw_fixture():
     names = ("PROJECT_ID", "PROJECT_NAME", "TOKEN", "USER_NAME", "PASSWORD", "DOMAIN_NAME", "ACCESS_KEY", "SECRET_KEY",
              "CLUSTER_ID", "STOPPED_CLUSTER_ID", "STACK_ID", "ABNORMAL_STACK_ID", "HW_VARIABLES", "REPO_ROOT",
-             "COLLECTIONS_DIR")
+             "COLLECTIONS_DIR", "NO_CREDENTIAL_SOURCES")
     helpers = dict((name, globals()[name]) for name in names)
-    helpers.update(default_seed=default_seed, sim_requests=sim_requests, log_segments=log_segments, marker=marker)
+    helpers.update(closed_port_url=closed_port_url, default_seed=default_seed, sim_requests=sim_requests, log_segments=log_segments, marker=marker)
     return types.SimpleNamespace(**helpers)

@@ -37,6 +37,9 @@ LIFECYCLE_PATH = r"^/v2/stacks/[^/]+/actions$"
 EXECUTION_PATH = r"^/v2/stacks/[^/]+/actions/[^/]+$"
 TOKENS_PATH = r"^/v3/auth/tokens$"
 
+# Port 9 (discard) is closed on the machines the tests run on; the metadata attempt fails at once.
+CLOSED_METADATA_ENDPOINT = "http://127.0.0.1:9"
+NO_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "no-such-credentials-file")
 HW_VARIABLES = ("HW_REGION_NAME", "HW_PROJECT_ID", "HW_AUTH_TOKEN", "HW_AUTH_URL", "HW_USER_NAME", "HW_PASSWORD",
                 "HW_DOMAIN_NAME", "HW_ACCESS_KEY", "HW_SECRET_KEY", "HW_SECURITY_TOKEN", "HW_MAX_RETRIES")
 
@@ -72,7 +75,9 @@ def run_module(main, args, verbosity=0, env=None, check_mode=False):
     module_args["_ansible_verbosity"] = verbosity
     if check_mode:
         module_args["_ansible_check_mode"] = True
-    environment = {key: value for key, value in os.environ.items() if key not in HW_VARIABLES}
+    environment = {key: value for key, value in os.environ.items() if key not in HW_VARIABLES and not key.startswith(("HUAWEICLOUD_SDK_", "HW_ASSUME_ROLE_"))}
+    # Never the real metadata address, nor the SDK credentials file of the machine running the tests.
+    environment.update({"HW_METADATA_ENDPOINT": CLOSED_METADATA_ENDPOINT, "HUAWEICLOUD_SDK_CREDENTIALS_FILE": NO_FILE})
     environment.update(env or {})
     out = io.StringIO()
     rc = None

@@ -6,12 +6,15 @@ HW_* of the test process removed), against a simulator whose log must stay empty
 
 import pytest
 
-from faultkit import cluster_stop_main, run_module, stack_lifecycle_main
+from faultkit import CLOSED_METADATA_ENDPOINT, NO_FILE, cluster_stop_main, run_module, stack_lifecycle_main
 
+# faultkit.run_module points HW_METADATA_ENDPOINT at a closed port and the SDK credentials file nowhere.
 NO_CREDENTIALS = (
-    "No credentials given. Set one of: auth_token (HW_AUTH_TOKEN); access_key and secret_key "
-    "(HW_ACCESS_KEY, HW_SECRET_KEY); or user_name, password and domain_name "
-    "(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME).")
+    "No credentials given. Tried, in this order: auth_token (HW_AUTH_TOKEN): not set; access_key and secret_key "
+    "(HW_ACCESS_KEY, HW_SECRET_KEY): not set; user_name, password and domain_name "
+    "(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME): not set; the SDK variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK: "
+    "not set; the SDK credentials file %s (HUAWEICLOUD_SDK_CREDENTIALS_FILE): not found; the ECS metadata service "
+    "%s (HW_METADATA_ENDPOINT): no answer (connection refused). Set one of these." % (NO_FILE, CLOSED_METADATA_ENDPOINT))
 AK_ONLY = "AK/SK authentication needs both access_key and secret_key; secret_key (HW_SECRET_KEY) is not set."
 SK_ONLY = "AK/SK authentication needs both access_key and secret_key; access_key (HW_ACCESS_KEY) is not set."
 PROJECT = "0605767a2c80d5a62f5cc0123456789a"
@@ -42,6 +45,31 @@ CASES = [
      {"HW_USER_NAME": "sim-user", "HW_REGION_NAME": "ap-southeast-1"}, ["project_id (HW_PROJECT_ID) is required"]),
     ("aksk-without-project-for-cdm", "cdm", dict(CLUSTER, access_key="SIMACCESSKEY0000", secret_key="sim-secret-key"), {},
      ["project_id (HW_PROJECT_ID) is required"]),
+    # Agency rules (INTERFACE.md "Credentials beyond the three"), checked before the credentials are looked for.
+    ("agency-without-domain", "aos", dict(STACK, auth_token="sim-token", agency_name="ops"), {},
+     "Invalid value for option 'agency_name': 'ops'; it needs the account that owns the agency: set agency_domain_name "
+     "(HW_ASSUME_ROLE_DOMAIN_NAME) or agency_domain_id (HW_ASSUME_ROLE_DOMAIN_ID)."),
+    ("agency-domain-name-and-id", "aos", dict(STACK, auth_token="sim-token"),
+     {"HW_ASSUME_ROLE_AGENCY_NAME": "ops", "HW_ASSUME_ROLE_DOMAIN_NAME": "target", "HW_ASSUME_ROLE_DOMAIN_ID": "d1"},
+     "Invalid value for option 'agency_domain_id': 'd1'; agency_domain_name (HW_ASSUME_ROLE_DOMAIN_NAME) and agency_domain_id "
+     "(HW_ASSUME_ROLE_DOMAIN_ID) are mutually exclusive; give one."),
+    ("agency-domain-without-agency", "aos", dict(STACK, auth_token="sim-token", agency_domain_name="target"), {},
+     "Invalid value for option 'agency_domain_name': 'target'; it is only used with agency_name (HW_ASSUME_ROLE_AGENCY_NAME)."),
+    ("agency-duration-too-short", "aos", dict(STACK, auth_token="sim-token", agency_name="ops", agency_domain_name="t",
+                                              agency_duration=899), {},
+     "Invalid value for option 'agency_duration': 899; it must be between 900 and 86400 seconds."),
+    ("agency-duration-too-long-env", "aos", dict(STACK, auth_token="sim-token", agency_name="ops", agency_domain_name="t"),
+     {"HW_ASSUME_ROLE_DURATION": "86401"}, "Invalid value for option 'agency_duration': 86401; it must be between 900 and 86400 seconds."),
+    ("agency-blank-name", "aos", dict(STACK, auth_token="sim-token", agency_name=" ", agency_domain_name="t"), {},
+     "Invalid value for option 'agency_name': ' '; it must not be empty."),
+    # The SDK's variables and file need both keys; half a set is a mistake to report, not a source to skip.
+    ("sdk-ak-without-sk", "aos", STACK, {"HUAWEICLOUD_SDK_AK": "SIMACCESSKEY0000"},
+     "The SDK variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK go together; HUAWEICLOUD_SDK_SK is not set."),
+    ("sdk-env-without-project-for-cdm", "cdm", CLUSTER, {"HUAWEICLOUD_SDK_AK": "SIMACCESSKEY0000", "HUAWEICLOUD_SDK_SK": "sim-secret-key"},
+     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; the credentials from sdk_environment do not name a project."),
+    ("agency-with-cdm-needs-project", "cdm", dict(CLUSTER, auth_token="sim-token", agency_name="ops", agency_domain_name="t",
+                                                  region="ap-southeast-1", user_name="u"), {},
+     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it."),
 ]
 
 

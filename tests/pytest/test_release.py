@@ -18,7 +18,8 @@ import yaml
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 HW_VARIABLES = {"HW_REGION_NAME", "HW_PROJECT_ID", "HW_AUTH_URL", "HW_AUTH_TOKEN", "HW_ACCESS_KEY", "HW_SECRET_KEY",
-                "HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_PASSWORD", "HW_DOMAIN_NAME"}
+                "HW_SECURITY_TOKEN", "HW_USER_NAME", "HW_PASSWORD", "HW_DOMAIN_NAME", "HW_ASSUME_ROLE_AGENCY_NAME",
+                "HW_ASSUME_ROLE_DOMAIN_NAME", "HW_ASSUME_ROLE_DOMAIN_ID", "HW_ASSUME_ROLE_DURATION"}
 
 
 def path(*parts):

@@ -45,6 +45,9 @@ CREDENTIALS = {
     "token": {"auth_token": "sim-token"},
     "aksk": {"access_key": "SIMACCESSKEY0000", "secret_key": "sim-secret-key"},
     "password": {"user_name": "sim-user", "password": "sim-password", "domain_name": "sim-domain"},
+    # The simulator's default agency, assumed with the AK/SK: every service call uses its temporary keys.
+    "agency": {"access_key": "SIMACCESSKEY0000", "secret_key": "sim-secret-key", "agency_name": "sim-agency",
+               "agency_domain_name": "sim-target-domain", "agency_duration": "1800"},
 }
 SECRET_FIELDS_VALUES = ("sim-token", "sim-secret-key", "sim-password")
 
@@ -161,8 +164,13 @@ def test_demo_through_ansible_runner(kind, tmp_path, monkeypatch):
     # The modules authenticated the way the credential says, with nothing from module options.
     log = sim_call("GET", "/_sim/requests")
     services = {entry["auth"] for entry in log if entry["service"] in ("cdm", "aos")}
-    assert services == {"aksk" if kind == "aksk" else "token"}, services
-    assert any(entry["service"] == "iam" for entry in log) == (kind == "password")
+    assert services == {"aksk" if kind in ("aksk", "agency") else "token"}, services
+    assert any(entry["service"] == "iam" for entry in log) == (kind in ("password", "agency"))
+    if kind == "agency":
+        assumed = [entry for entry in log if entry["path"] == "/v3.0/OS-CREDENTIAL/securitytokens"]
+        assert [entry["body"]["auth"]["identity"]["assume_role"] for entry in assumed] == [{
+            "agency_name": "sim-agency", "domain_name": "sim-target-domain", "duration_seconds": 1800}] * 4
+        assert all(entry["headers"].get("X-Security-Token") == "<redacted>" for entry in log if entry["service"] in ("cdm", "aos"))
 
     # Secrets never reach the job output or the job events (AWX stores both).
     for result in (first, second):

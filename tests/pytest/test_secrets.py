@@ -161,3 +161,100 @@ def test_no_secret_in_vvvv_output(sim_factory, run_playbook, hw):
     assert not leaked, "secrets in the -vvvv output: %s" % leaked
     # The masked values are still visibly there.
     assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in out
+
+
+# Credentials beyond the three: the SDK's variables and file, the ECS metadata, an agency on top. Their
+# secrets reach the module outside of its options (no no_log covers them): the module masks them itself.
+SOURCE_SECRETS = {
+    "sdk_env_secret_key": "sk-SECRET-SDKENV-6b2d8f0a1c3e",
+    "sdk_env_security_token": "st-SECRET-SDKENV-4e6a8c0b2d1f",
+    "file_secret_key": "sk-SECRET-FILE-8a0c2e4b6d1f",
+    "file_security_token": "st-SECRET-FILE-1f3d5b7a9c0e",
+}
+SDK_ENV_AK, FILE_AK = "SECRETSDKENVAK01", "SECRETFILEAK0001"
+
+SOURCES_PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/hwcloud.cloud.hwcloud:
+      endpoint: "{{ sim_url }}"
+      identity_endpoint: "{{ sim_url }}"
+      project_id: "{{ project_id }}"
+      poll_interval: 0.05
+  tasks:
+    - name: the base source alone
+      hwcloud.cloud.cluster_stop:
+        cluster_id: "{{ cluster_id }}"
+
+    - name: an agency on top of it (temporary keys from IAM, used on several calls)
+      hwcloud.cloud.stack_lifecycle:
+        stack_id: "{{ stack_id }}"
+        lifecycle: upgrade
+        inputs: {param1: "{{ run }}"}
+        agency_name: sim-agency
+        agency_domain_name: sim-target-domain
+
+    - name: FAIL a call made with the agency's temporary keys (CDM 404)
+      hwcloud.cloud.cluster_stop:
+        cluster_id: 00000000-0000-0000-0000-000000000000
+        agency_name: sim-agency
+        agency_domain_name: sim-target-domain
+      ignore_errors: true
+
+    - name: FAIL a wrong agency (IAM 404)
+      hwcloud.cloud.cluster_stop:
+        cluster_id: "{{ cluster_id }}"
+        agency_name: no-such-agency
+        agency_domain_name: sim-target-domain
+      ignore_errors: true
+"""
+
+
+def test_no_source_secret_in_vvvv_output(sim_factory, run_playbook, hw, tmp_path):
+    seed = hw.default_seed()
+    seed["credentials"] += [
+        {"access_key": SDK_ENV_AK, "secret_key": SOURCE_SECRETS["sdk_env_secret_key"],
+         "security_token": SOURCE_SECRETS["sdk_env_security_token"], "domain": "sim-domain"},
+        {"access_key": FILE_AK, "secret_key": SOURCE_SECRETS["file_secret_key"],
+         "security_token": SOURCE_SECRETS["file_security_token"], "domain": "sim-domain"},
+    ]
+    sim = sim_factory(seed)
+    credentials_file = tmp_path / "credentials"
+    credentials_file.write_text("[basic]\nak = %s\nsk = %s\nsecurity_token = %s\n"
+                                % (FILE_AK, SOURCE_SECRETS["file_secret_key"], SOURCE_SECRETS["file_security_token"]), encoding="utf-8")
+    # Controller environment, as AWX injects it: never printed, unlike `environment:` at -vvv.
+    runs = {
+        "sdk_environment": {"HUAWEICLOUD_SDK_AK": SDK_ENV_AK, "HUAWEICLOUD_SDK_SK": SOURCE_SECRETS["sdk_env_secret_key"],
+                            "HUAWEICLOUD_SDK_SECURITY_TOKEN": SOURCE_SECRETS["sdk_env_security_token"]},
+        "sdk_credentials_file": {"HUAWEICLOUD_SDK_CREDENTIALS_FILE": str(credentials_file)},
+        "ecs_metadata": {"HW_METADATA_ENDPOINT": sim.url},
+    }
+    output = ""
+    for run, env in runs.items():
+        rc, out = run_playbook(SOURCES_PLAYBOOK, verbosity=4, env=env, extra_vars={
+            "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.CLUSTER_ID, "stack_id": hw.STACK_ID, "run": run})
+        assert rc == 0, out
+        assert re.search(r"ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=2", out), out[-2000:]
+        assert '"credentials_source": "%s"' % run in out
+        assert '"credentials_source": "agency:sim-target-domain/sim-agency via %s"' % run in out
+        for expected in ("HTTP 404 Cdm.0001", "HTTP 404 Not Found: Could not find agency no-such-agency"):
+            assert expected in out, (run, expected)
+        output += out
+
+    # Expired temporary keys: the service's 401 names the access key, which the module masks.
+    sim.state.settings["temporary_ttl_seconds"] = 0
+    rc, out = run_playbook(SOURCES_PLAYBOOK.split("    - name: an agency", maxsplit=1)[0], verbosity=4, env=runs["ecs_metadata"], extra_vars={
+        "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.CLUSTER_ID, "stack_id": hw.STACK_ID, "run": "expired"})
+    assert rc != 0 and "Incorrect IAM authentication information: the temporary access key ******** has expired" in out, out[-3000:]
+    output += out
+
+    issued = [c for c in sim.state.export()["credentials"] if c.get("origin")]
+    # Per run: two agency assumptions (the wrong one issues nothing); the metadata run: one instance key per task.
+    assert len([c for c in issued if c["origin"].startswith("agency")]) == 6
+    assert len([c for c in issued if c["origin"].startswith("instance")]) == 5
+    leaked = [name for name, value in SOURCE_SECRETS.items() if value in output]
+    for credential in issued:
+        leaked += ["%s of %s" % (name, credential["origin"]) for name in ("access_key", "secret_key", "security_token")
+                   if credential[name] in output]
+    assert not leaked, "secrets in the -vvvv output: %s" % leaked

@@ -2,7 +2,7 @@
 # Copyright: hwcloud.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""module.py: the shared options, their checks and the choice of credentials."""
+"""module.py: the shared options and their checks (the choice of credentials: test_credentials.py)."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -10,11 +10,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import AkSkAuth, PasswordAuth, TokenAuth
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import (
-    NO_CREDENTIALS,
-    build_auth,
     check_url,
     hwcloud_argument_spec,
     validate_connection_options,
@@ -34,7 +31,7 @@ def test_argument_spec_matches_the_interface():
     assert sorted(spec) == sorted([
         'region', 'project_id', 'endpoint', 'auth_token', 'identity_endpoint', 'user_name', 'password', 'domain_name',
         'access_key', 'secret_key', 'security_token', 'validate_certs', 'ca_path', 'request_timeout', 'max_retries',
-        'wait', 'wait_timeout', 'poll_interval'])
+        'wait', 'wait_timeout', 'poll_interval', 'agency_name', 'agency_domain_name', 'agency_domain_id', 'agency_duration'])
     assert [name for name in sorted(spec) if spec[name].get('no_log')] == ['auth_token', 'password', 'secret_key', 'security_token']
     assert spec['request_timeout'] == dict(type='float', default=30)
     assert spec['max_retries']['default'] == 5
@@ -48,6 +45,8 @@ def test_argument_spec_matches_the_interface():
         'region': ['HW_REGION_NAME'], 'project_id': ['HW_PROJECT_ID'], 'auth_token': ['HW_AUTH_TOKEN'],
         'identity_endpoint': ['HW_AUTH_URL'], 'user_name': ['HW_USER_NAME'], 'password': ['HW_PASSWORD'],
         'domain_name': ['HW_DOMAIN_NAME'], 'access_key': ['HW_ACCESS_KEY'], 'secret_key': ['HW_SECRET_KEY'],
+        'agency_name': ['HW_ASSUME_ROLE_AGENCY_NAME'], 'agency_domain_name': ['HW_ASSUME_ROLE_DOMAIN_NAME'],
+        'agency_domain_id': ['HW_ASSUME_ROLE_DOMAIN_ID'], 'agency_duration': ['HW_ASSUME_ROLE_DURATION'],
         'security_token': ['HW_SECURITY_TOKEN'], 'max_retries': ['HW_MAX_RETRIES']}
 
 
@@ -88,61 +87,3 @@ def test_connection_option_violations(given, message):
 
 def test_zero_wait_timeout_and_zero_retries_are_allowed():
     assert validate_connection_options(params(wait_timeout=0, max_retries=0)) is None
-
-
-# ------------------------------------------------------------------ credentials
-
-def test_token_comes_first():
-    auth = build_auth(params(auth_token='t', access_key='ak', secret_key='sk', user_name='u', password='p', domain_name='d'))
-
-    assert isinstance(auth, TokenAuth)
-    assert auth.token == 't'
-
-
-def test_access_keys_come_before_the_password():
-    auth = build_auth(params(access_key='ak', secret_key='sk', security_token='st', project_id='p0', user_name='u', password='p'))
-
-    assert isinstance(auth, AkSkAuth)
-    assert (auth.access_key, auth.secret_key, auth.security_token, auth.project_id) == ('ak', 'sk', 'st', 'p0')
-
-
-def test_password_auth_scoped_to_the_project():
-    auth = build_auth(params(user_name='u', password='p', domain_name='d', project_id='p0', identity_endpoint='https://iam.x/v3'))
-
-    assert isinstance(auth, PasswordAuth)
-    assert auth.tokens_url == 'https://iam.x/v3/auth/tokens'
-    assert auth.request_body()['auth']['scope'] == {'project': {'id': 'p0'}}
-
-
-def test_password_auth_with_a_region_only():
-    auth = build_auth(params(user_name='u', password='p', domain_name='d', region='ap-southeast-1'))
-
-    assert auth.tokens_url == 'https://iam.ap-southeast-1.myhuaweicloud.com/v3/auth/tokens'
-    assert auth.request_body()['auth']['scope'] == {'project': {'name': 'ap-southeast-1'}}
-
-
-@pytest.mark.parametrize('given, message', [
-    ({'access_key': 'ak'}, 'AK/SK authentication needs both access_key and secret_key; secret_key (HW_SECRET_KEY) is not set.'),
-    ({'secret_key': 'sk'}, 'AK/SK authentication needs both access_key and secret_key; access_key (HW_ACCESS_KEY) is not set.'),
-    ({'user_name': 'u', 'password': 'p', 'project_id': 'p0', 'identity_endpoint': 'https://iam.x'},
-     'IAM password authentication needs domain_name (HW_DOMAIN_NAME).'),
-    ({'password': 'p', 'region': 'r'}, 'IAM password authentication needs user_name (HW_USER_NAME), domain_name (HW_DOMAIN_NAME).'),
-    ({'user_name': 'u', 'password': 'p', 'domain_name': 'd'},
-     'IAM password authentication needs project_id or region (HW_PROJECT_ID, HW_REGION_NAME), '
-     'identity_endpoint or region (HW_AUTH_URL, HW_REGION_NAME).'),
-])
-def test_incomplete_credentials_name_what_is_missing(given, message):
-    with pytest.raises(HwCloudError) as caught:
-        build_auth(params(**given))
-
-    assert caught.value.message == message
-
-
-def test_no_credentials_at_all():
-    with pytest.raises(HwCloudError) as caught:
-        build_auth(params(project_id='p0', region='r'))
-
-    assert caught.value.message == NO_CREDENTIALS
-    for name in ('auth_token (HW_AUTH_TOKEN)', 'access_key and secret_key', '(HW_ACCESS_KEY, HW_SECRET_KEY)',
-                 'user_name, password and domain_name', '(HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME)'):
-        assert name in caught.value.message
