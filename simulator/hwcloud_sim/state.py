@@ -120,6 +120,7 @@ class State:
         self.actions = {}
         self._cluster_steps = {}
         self._stack_runs = {}
+        self.rfs = None
         self.load(self.start_seed)
 
     # ------------------------------------------------------------------ seed
@@ -185,6 +186,11 @@ class State:
             self._stack_runs = {}
             for stack in _list_of_objects(seed, "stacks"):
                 self._add_stack(stack, now)
+            # rfs_state builds on this module's helpers, so it is imported once this one exists.
+            from .rfs_state import RfsModel  # pylint: disable=import-outside-toplevel
+            # A fresh model, so that a bad seed leaves the previous one in place (load() restores __dict__).
+            self.rfs = RfsModel(self)
+            self.rfs.load(seed, now)
 
     def reset(self):
         self.load(self.start_seed)
@@ -301,6 +307,7 @@ class State:
                 action = self.actions[self._stack_runs[guid]]
                 if action["end"] <= now:
                     self._finish_run(guid, action)
+            self.rfs.settle(now)
 
     def _finish_run(self, guid, action):
         del self._stack_runs[guid]
@@ -565,6 +572,7 @@ class State:
                 "clusters": copy.deepcopy(list(self.clusters.values())),
                 "stacks": copy.deepcopy(list(self.stacks.values())),
                 "actions": actions,
+                **self.rfs.export(),
             }
 
 
