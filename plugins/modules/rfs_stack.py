@@ -389,7 +389,7 @@ class RfsStackModule(HwCloudModule):
 
         send_once(self.client, send=lambda: service.delete_stack(name, stack_id, self.params['retain_all_resources']), took_effect=took_effect)
         if self.params['wait']:
-            result['stack'] = self.wait_for(service.deletion_waiter(name, stack_id), stack=stack)
+            result['stack'] = self.wait_for(service.deletion_waiter(name, stack_id), stack=stack, changed=True)
         else:
             result['stack'] = service.get_stack(name, stack_id)
         return result
@@ -418,7 +418,7 @@ class RfsStackModule(HwCloudModule):
         result['deployment_id'] = answer.get('deployment_id')
         if self.params['wait']:
             waiter = service.deployment_waiter(name, answer.get('stack_id'), result['deployment_id'], with_template=self.has_template())
-            result['stack'] = self.wait_for(waiter, deployment_id=result['deployment_id'])
+            result['stack'] = self.wait_for(waiter, deployment_id=result['deployment_id'], changed=True)
         else:
             result['stack'] = service.get_stack(name, answer.get('stack_id'))
         return self.with_outputs(service, result)
@@ -446,7 +446,7 @@ class RfsStackModule(HwCloudModule):
             return self.with_outputs(service, result)
         if self.params['wait']:
             result['stack'] = self.wait_for(service.deployment_waiter(name, stack_id, result['deployment_id']),
-                                            deployment_id=result['deployment_id'], plan=result['plan'])
+                                            deployment_id=result['deployment_id'], plan=result['plan'], changed=True)
         else:
             result['stack'] = service.get_stack(name, stack_id)
         return self.with_outputs(service, result)

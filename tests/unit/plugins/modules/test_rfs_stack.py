@@ -214,6 +214,7 @@ def test_a_failed_deployment_fails_with_status_message_and_error_events(sim, run
     sim.state.rfs.upsert({'stack_name': DEMO, 'fail_next_deployment': 'EVS quota exhausted'})
     result = run(**change_demo(sim))
     assert result.failed
+    assert result['changed'] is True
     assert 'status DEPLOYMENT_FAILED: EVS quota exhausted' in result['msg']
     assert 'ERROR events: huaweicloud_' in result['msg']
     assert result['deployment_id']
