@@ -18,7 +18,7 @@ import re
 import uuid
 from urllib.parse import quote, urlencode
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import decode_json, send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
 
@@ -134,8 +134,8 @@ def vars_fields(variables):
 
 def deployment_fields(template_body=None, template_uri=None, variables=None, vars_body=None, vars_uri=None):
     """The template and vars part of a create, deploy or plan body; only what is set."""
-    fields = dict((key, value) for key, value in (('template_body', template_body), ('template_uri', template_uri),
-                                                   ('vars_body', vars_body), ('vars_uri', vars_uri)) if value is not None)
+    given = (('template_body', template_body), ('template_uri', template_uri), ('vars_body', vars_body), ('vars_uri', vars_uri))
+    fields = dict((key, value) for key, value in given if value is not None)
     fields.update(vars_fields(variables))
     return fields
 
@@ -210,11 +210,14 @@ class RfsService:
 
     # -------------------------------------------------------------- transport
 
-    def call(self, method, url, body=None, action=None, query=None):
+    def call(self, method, url, body=None, action=None, query=None, idempotent=None):
         if query:
             query = [(key, value) for key, value in query if value is not None]
             if query:
                 url += '?' + urlencode(query)
+        if idempotent:
+            response = self.client.send(method, url, body, action=action, idempotent=True, headers=request_id_header)
+            return decode_json(response, action)
         return self.client.request(method, url, body, action=action, headers=request_id_header)
 
     def stack_url(self, stack_name, *parts):
@@ -309,8 +312,9 @@ class RfsService:
     def delete_plan(self, stack_name, plan_name, stack_id=None, plan_id=None):
         """Delete a plan; one that is already gone is fine."""
         try:
+            # Deleting a plan twice does no harm (the second finds it gone): a lost answer is resent like a read.
             self.call('DELETE', self.plan_url(stack_name, plan_name), query=[('stack_id', stack_id), ('execution_plan_id', plan_id)],
-                      action='Deleting execution plan %s of RFS stack %s' % (plan_name, stack_name))
+                      action='Deleting execution plan %s of RFS stack %s' % (plan_name, stack_name), idempotent=True)
         except HwCloudError as error:
             if error.status != 404:
                 raise

@@ -51,7 +51,7 @@ options:
     description:
       - ID of the stack, as a guard. When the stack named O(stack_name) has another ID, the task fails
         before any change; it is sent wherever the API takes it.
-      - With O(state=present) and no such stack, the task fails: a new stack gets a new ID.
+      - With O(state=present) and no such stack, the task fails, as a new stack would get a new ID.
     type: str
   state:
     description:

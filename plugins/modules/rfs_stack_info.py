@@ -46,6 +46,7 @@ attributes:
     description: Only reads; runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to show.
 notes:
   - The options O(wait), O(wait_timeout) and O(poll_interval) have no effect; nothing is waited for.
 '''

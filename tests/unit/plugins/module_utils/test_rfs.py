@@ -344,3 +344,14 @@ def test_a_lost_answer_to_the_apply_is_settled_by_reading_the_plan(sim, service)
     assert len(rfs_calls(sim, 'POST', '/execution-plans/[^/]+$')) == 1
     assert not rfs_calls(sim, 'DELETE')
     assert [p['status'] for p in plans_of(sim)] in (['APPLY_IN_PROGRESS'], ['APPLIED'])
+
+
+def test_a_lost_answer_to_the_plan_deletion_is_resent_and_a_404_then_is_fine(sim, service):
+    sim.fault(method='DELETE', path='/execution-plans/', kind='drop_after_apply')
+    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+        plan = flow.make()
+    deletes = rfs_calls(sim, 'DELETE')
+    assert [(entry['fault'], entry['status']) for entry in deletes] == [('drop_after_apply', None), (None, 404)]
+    assert plan['deleted'] is True
+    assert plans_of(sim) == []
