@@ -11,6 +11,7 @@ from hwcloud_sim import hcl as sim_hcl
 from hwcloud_sim import rfs as sim_rfs
 from hwcloud_sim.rfs_state import RfsError
 
+import test_hostile_input
 from faultkit import PROJECT_ID, assert_clean_failure, run_module
 from test_hostile_input import (
     CONNECTION_JUNK,
@@ -20,12 +21,14 @@ from test_hostile_input import (
     SETTINGS,
     TEXT,
     WEIRD_TEXT,
-    fast_backoff_fixture,  # noqa: F401  pylint: disable=unused-import
     has_non_finite,
     hostile_overrides,
     strict_json,
     with_connection,
 )
+
+# The shared fixture that takes the real backoff sleeps out of the hundreds of examples.
+fast_backoff_fixture = test_hostile_input.fast_backoff_fixture
 
 TEMPLATE = 'variable "name" { default = "x" }\nresource "huaweicloud_vpc" "vpc" { name = var.name }\n'
 PLAN_BODY_KEYS = ("execution_plan_name", "stack_id", "description") + sim_rfs.TEMPLATE_KEYS + sim_rfs.VARS_KEYS
