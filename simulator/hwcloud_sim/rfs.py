@@ -9,8 +9,8 @@ import binascii
 import json
 import re
 
-from . import rfs_state
-from .rfs_state import (BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, RfsError)
+from . import hcl
+from .rfs_state import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
 
 MAX_VARS = 100
 MAX_PAGE = 100
@@ -19,7 +19,6 @@ MAX_NAME = 128
 MAX_AGENCIES = 10
 TEMPLATE_KEYS = ("template_body", "template_uri")
 VARS_KEYS = ("vars_structure", "vars_body", "vars_uri")
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def error(status, code, message):
@@ -158,8 +157,8 @@ def _config(state, body, template_required):
         sources[item["var_key"]] = "vars_structure"
     for field, text in (("vars_body", body.get("vars_body")), ("vars_uri", vars_uri_content)):
         try:
-            names = rfs_state.hcl.parse_tfvars(text)
-        except rfs_state.hcl.TemplateError as exc:
+            names = hcl.parse_tfvars(text)
+        except hcl.TemplateError as exc:
             _bad("%s cannot be read: %s" % (field, exc))
         for name in names:
             if name in sources:

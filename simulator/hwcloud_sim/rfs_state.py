@@ -13,6 +13,7 @@ items and the deployment's events.
 
 import copy
 import hashlib
+import re
 
 from . import hcl
 from .state import aos_time as rfs_time
@@ -34,18 +35,24 @@ STACK_SEED_KEYS = ("project_id", "stack_id", "stack_name", "description", "statu
 PLAN_SEED_KEYS = ("execution_plan_name", "execution_plan_id", "description", "status", "status_message", "template_body",
                   "vars_structure", "vars_body", "vars_uri_content", "create_time", "apply_time")
 
-EVENT_OF_ACTION = {"ADD": "CREATION", "UPDATE": "UPDATE", "DELETE": "DELETION"}
+# The resource events an item's action makes, in order.
+EVENTS_OF_ACTION = {"ADD": ("CREATION",), "UPDATE": ("UPDATE",), "DELETE": ("DELETION",), "DELETE_THEN_ADD": ("DELETION", "CREATION")}
 ACTION_REASONS = {
     "ADD": "the resource is in the template but not in the stack",
     "UPDATE": "attributes of the resource differ from the template",
     "DELETE": "the resource is in the stack but no longer in the template",
+    "DELETE_THEN_ADD": "a changed attribute cannot be updated in place: the resource is replaced",
 }
 # Resource types priced as free; any other huaweicloud_* type gets a made-up price.
 FREE_TYPES = ("huaweicloud_vpc", "huaweicloud_vpc_subnet", "huaweicloud_networking_secgroup",
               "huaweicloud_networking_secgroup_rule")
 PRICED_PROVIDERS = ("huaweicloud", "hwc")
+# Attributes that, like a provider's ForceNew ones, replace the resource when they change.
+FORCE_NEW_ATTRIBUTES = ("availability_zone", "image_id", "volume_type")
 # The attribute that makes every deployment of its resource fail (the template-side failure switch).
 FAIL_ATTRIBUTE = "sim_fail"
+
+UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 # Error codes (11 characters, RF.<8 digits>, as the service's).
 MISSING_PARAMETER = "RF.10011001"
@@ -117,7 +124,7 @@ def diff(current, target):
                           for n in names if before["attributes"].get(n) != after["attributes"].get(n)]
             if not attributes:
                 continue
-            action = "UPDATE"
+            action = "DELETE_THEN_ADD" if any(a["name"] in FORCE_NEW_ATTRIBUTES for a in attributes) else "UPDATE"
         items.append({
             "resource_type": key[0],
             "resource_name": key[1],
@@ -175,6 +182,13 @@ def price_of(rtype, attributes):
                          "period_type": "HOUR", "period_count": 1}]
 
 
+def _check_id(spec, key, where):
+    """Seeded ids must look like the service's, or the API's UUID guards could never match them."""
+    value = spec.get(key)
+    if value is not None and not (isinstance(value, str) and UUID.match(value)):
+        raise ValueError("%s: %s must be a UUID, got %r" % (where, key, value))
+
+
 def _check_keys(obj, known, what):
     if not isinstance(obj, dict):
         raise ValueError("%s must be an object" % what)
@@ -217,6 +231,9 @@ class RfsModel:
 
     def _seed_stack(self, spec, now, where):
         _check_keys(spec, STACK_SEED_KEYS, where)
+        _check_id(spec, "stack_id", where)
+        if spec.get("transition_seconds") is not None:
+            float(spec["transition_seconds"])
         name = spec.get("stack_name")
         if not isinstance(name, str) or not name:
             raise ValueError("%s needs a stack_name" % where)
@@ -277,6 +294,7 @@ class RfsModel:
 
     def _seed_plan(self, stack, spec, now, where):
         _check_keys(spec, PLAN_SEED_KEYS, where)
+        _check_id(spec, "execution_plan_id", where)
         name = spec.get("execution_plan_name")
         if not isinstance(name, str) or not name:
             raise ValueError("%s needs an execution_plan_name" % where)
@@ -384,10 +402,10 @@ class RfsModel:
         stack["events"].append(event)
 
     @staticmethod
-    def _resources_after(current, instances, status):
+    def _resources_after(current, instances, status, replaced=()):
         resources = {}
         for key, instance in instances.items():
-            before = current.get(key)
+            before = None if key in replaced else current.get(key)
             changed = before is not None and before["attributes"] != instance["attributes"]
             resources[key] = {
                 "type": instance["type"], "name": instance["name"], "index": instance["index"],
@@ -422,9 +440,7 @@ class RfsModel:
         # With a failing resource, the changes planned after it never start.
         started = items[:items.index(failed_item) + 1] if failed_item is not None else items
         for item in started:
-            self._event(stack, now, deployment_id, EVENT_OF_ACTION[item["action"]] + "_IN_PROGRESS",
-                        "%s: %s in progress" % (resource_address(item["resource_type"], item["resource_name"], _index(item)),
-                                                item["action"].lower()), item)
+            self._item_events(stack, now, deployment_id, item, "IN_PROGRESS")
         stack["_run"] = {"kind": "deploy", "deployment_id": deployment_id, "start": now, "end": now + self._span(stack),
                          "config": copy.deepcopy(config), "instances": instances, "items": items, "fail": fail,
                          "failed_item": failed_item, "error_resource": failed_item or _first_instance(instances), "plan": plan}
@@ -442,10 +458,9 @@ class RfsModel:
         elapsed = end - run["start"]
         if run["fail"] is None:
             for item in run["items"]:
-                self._event(stack, end, run["deployment_id"], EVENT_OF_ACTION[item["action"]] + "_COMPLETE",
-                            "%s: %s complete" % (resource_address(item["resource_type"], item["resource_name"], _index(item)),
-                                                 item["action"].lower()), item, elapsed)
-            stack["resources"] = self._resources_after(stack["resources"], run["instances"], "CREATION_COMPLETE")
+                self._item_events(stack, end, run["deployment_id"], item, "COMPLETE", elapsed)
+            replaced = {(i["resource_type"], i["resource_name"], _index(i)) for i in run["items"] if i["action"] == "DELETE_THEN_ADD"}
+            stack["resources"] = self._resources_after(stack["resources"], run["instances"], "CREATION_COMPLETE", replaced)
             stack["deployed"] = copy.deepcopy(run["config"])
             stack["_failed_config"] = None
             summary = summary_of(run["items"])
@@ -455,15 +470,19 @@ class RfsModel:
             return
         item = run["failed_item"]
         if item is not None:
-            self._event(stack, end, run["deployment_id"], EVENT_OF_ACTION[item["action"]] + "_FAILED",
-                        "%s: %s failed" % (resource_address(item["resource_type"], item["resource_name"], _index(item)),
-                                           item["action"].lower()), item, elapsed)
+            self._item_events(stack, end, run["deployment_id"], item, "FAILED", elapsed)
         self._event(stack, end, run["deployment_id"], "ERROR", run["fail"], run["error_resource"])
         stack["status"] = "DEPLOYMENT_FAILED"
         stack["status_message"] = run["fail"]
         stack["_failed_config"] = copy.deepcopy(run["config"])
         if stack["enable_auto_rollback"]:
             self._start_rollback(stack, end, end, run["deployment_id"])
+
+    def _item_events(self, stack, when, deployment_id, item, phase, elapsed=None):
+        address = resource_address(item["resource_type"], item["resource_name"], _index(item))
+        for prefix in EVENTS_OF_ACTION[item["action"]]:
+            self._event(stack, when, deployment_id, "%s_%s" % (prefix, phase),
+                        "%s: %s %s" % (address, prefix.lower(), phase.lower().replace("_", " ")), item, elapsed)
 
     def _start_rollback(self, stack, now, start, deployment_id):
         stack["status"] = "ROLLBACK_IN_PROGRESS"

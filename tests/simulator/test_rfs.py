@@ -8,42 +8,18 @@ import uuid
 import pytest
 import requests
 
-from simhelpers import PROJECT, TOKEN, wait_for
-
-# Long enough for a test to see an *_IN_PROGRESS status on a loaded machine.
-SLOW = 1.0
+from simhelpers import PROJECT, RFS_TEMPLATE, TOKEN, wait_for
 
 from hwcloud_sim import hcl
 from hwcloud_sim.state import default_state_path
+
+# Long enough for a test to see an *_IN_PROGRESS status on a loaded machine.
+SLOW = 1.0
 
 DEMO = "demo-rfs"
 DEMO_ID = "7c1a3f52-5b8e-4d2a-9c61-0e4b2f8a9d01"
 BROKEN = "broken-rfs"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-VPC_TEMPLATE = '''
-variable "vpc_name" {
-  default = "vpc-a"
-}
-variable "disks" {
-  default = 1
-}
-resource "huaweicloud_vpc" "vpc" {
-  name = var.vpc_name
-  cidr = "10.0.0.0/16"
-}
-resource "huaweicloud_evs_volume" "disk" {
-  count = var.disks
-  name  = "${var.vpc_name}-disk-${count.index}"
-  size  = 10
-}
-output "vpc_name" {
-  value = var.vpc_name
-}
-output "vpc_id" {
-  value = huaweicloud_vpc.vpc.id
-}
-'''
 
 
 def rfs_url(sim, *parts, project=PROJECT):
@@ -92,13 +68,13 @@ def create(sim, name, **body):
     return call(sim, "POST", json=body, expect=200).json()
 
 
-def deployed(sim, name, template=VPC_TEMPLATE, **body):
+def deployed(sim, name, template=RFS_TEMPLATE, **body):
     answer = create(sim, name, template_body=template, **body)
     settle(sim, name, "DEPLOYMENT_COMPLETE")
     return answer
 
 
-def make_plan(sim, stack, plan, template=VPC_TEMPLATE, wait="AVAILABLE", **body):
+def make_plan(sim, stack, plan, template=RFS_TEMPLATE, wait="AVAILABLE", **body):
     body.update({"execution_plan_name": plan, "template_body": template})
     plan_id = call(sim, "POST", stack, "execution-plans", json=body, expect=200).json()["execution_plan_id"]
     if wait:
@@ -181,7 +157,7 @@ def test_create_without_template_then_deploy(sim):
     assert status_of(sim, "empty") == "CREATION_COMPLETE"
     assert call(sim, "GET", "empty", "outputs", expect=200).json()["outputs"] == []
     sim_rfs(sim, stack_name="empty", transition_seconds=SLOW)
-    deployment = call(sim, "POST", "empty", "deployments", json={"stack_id": answer["stack_id"], "template_body": VPC_TEMPLATE},
+    deployment = call(sim, "POST", "empty", "deployments", json={"stack_id": answer["stack_id"], "template_body": RFS_TEMPLATE},
                       expect=200).json()
     assert set(deployment) == {"deployment_id"}
     assert status_of(sim, "empty") == "DEPLOYMENT_IN_PROGRESS"
@@ -196,7 +172,7 @@ def test_create_without_template_then_deploy(sim):
 
 def test_create_with_template_deploys_over_time(sim_factory_rfs):
     sim = sim_factory_rfs({"transition_seconds": SLOW})
-    answer = create(sim, "web", template_body=VPC_TEMPLATE, vars_structure=[{"var_key": "vpc_name", "var_value": "vpc-b"}],
+    answer = create(sim, "web", template_body=RFS_TEMPLATE, vars_structure=[{"var_key": "vpc_name", "var_value": "vpc-b"}],
                     vars_body="disks = 2", enable_auto_rollback=True, agencies=[{"provider_name": "huaweicloud", "agency_name": "rf_admin"}])
     assert set(answer) == {"stack_id", "deployment_id"}
     assert status_of(sim, "web") == "DEPLOYMENT_IN_PROGRESS"
@@ -222,16 +198,16 @@ def test_create_with_template_deploys_over_time(sim_factory_rfs):
     ({"stack_name": "s", "template_body": "x", "template_uri": "y"}, 400, "RF.10011002", "mutually exclusive"),
     ({"stack_name": "s", "template_body": "   "}, 400, "RF.10011002", "template_body must be a non-empty string"),
     ({"stack_name": "s", "vars_body": "a = 1"}, 400, "RF.10011002", "vars_body needs a template"),
-    ({"stack_name": "s", "template_body": VPC_TEMPLATE, "vars_structure": [{"var_key": "disks", "var_value": 2}]},
+    ({"stack_name": "s", "template_body": RFS_TEMPLATE, "vars_structure": [{"var_key": "disks", "var_value": 2}]},
      400, "RF.10011002", "vars_structure[0].var_value must be a string, got int"),
-    ({"stack_name": "s", "template_body": VPC_TEMPLATE, "vars_structure": [{"var_key": "k", "var_value": str(i)} for i in range(101)]},
+    ({"stack_name": "s", "template_body": RFS_TEMPLATE, "vars_structure": [{"var_key": "k", "var_value": str(i)} for i in range(101)]},
      400, "RF.10011002", "at most 100 items"),
-    ({"stack_name": "s", "template_body": VPC_TEMPLATE, "vars_structure": [{"var_value": "x"}]}, 400, "RF.10011001", "var_key is required"),
-    ({"stack_name": "s", "template_body": VPC_TEMPLATE, "vars_structure": [{"var_key": "disks", "var_value": "2"}], "vars_body": "disks = 3"},
+    ({"stack_name": "s", "template_body": RFS_TEMPLATE, "vars_structure": [{"var_value": "x"}]}, 400, "RF.10011001", "var_key is required"),
+    ({"stack_name": "s", "template_body": RFS_TEMPLATE, "vars_structure": [{"var_key": "disks", "var_value": "2"}], "vars_body": "disks = 3"},
      400, "RF.10011002", "variable disks is given in both vars_structure and vars_body"),
-    ({"stack_name": "s", "template_body": VPC_TEMPLATE, "vars_body": "disks = "}, 400, "RF.10011002", "vars_body cannot be read"),
+    ({"stack_name": "s", "template_body": RFS_TEMPLATE, "vars_body": "disks = "}, 400, "RF.10011002", "vars_body cannot be read"),
     ({"stack_name": "s", "template_uri": "https://obs.example.com/t.tf"}, 400, "RF.10011005", "template_uri https://obs.example.com/t.tf cannot be fetched"),
-    ({"stack_name": "s", "template_body": VPC_TEMPLATE, "vars_uri": "https://obs.example.com/v.tfvars"}, 400, "RF.10011005", "vars_uri"),
+    ({"stack_name": "s", "template_body": RFS_TEMPLATE, "vars_uri": "https://obs.example.com/v.tfvars"}, 400, "RF.10011005", "vars_uri"),
 ])
 def test_create_body_is_validated(sim, body, status, code, fragment):
     rfs_error(call(sim, "POST", json=body), status, code, fragment)
@@ -250,7 +226,7 @@ def test_names_in_any_script_and_null_values(sim):
 
 
 def test_template_and_vars_from_seeded_uris(sim):
-    resp = requests.post(sim.url + "/_sim/rfs_uris", json={"https://obs.example.com/t.tf": VPC_TEMPLATE,
+    resp = requests.post(sim.url + "/_sim/rfs_uris", json={"https://obs.example.com/t.tf": RFS_TEMPLATE,
                                                            "https://obs.example.com/v.tfvars": "vpc_name = \"from-uri\""}, timeout=5)
     assert resp.status_code == 200
     create(sim, "uri", template_uri="https://obs.example.com/t.tf", vars_uri="https://obs.example.com/v.tfvars")
@@ -362,10 +338,10 @@ def test_stack_id_guard(sim):
     assert metadata(sim)["stack_id"] == DEMO_ID
     call(sim, "GET", DEMO, "metadata", params={"stack_id": DEMO_ID}, expect=200)
     rfs_error(call(sim, "GET", DEMO, "metadata", params={"stack_id": "not-a-uuid"}), 400, "RF.10011002", "stack_id must be a UUID")
-    rfs_error(call(sim, "POST", DEMO, "deployments", json={"stack_id": other, "template_body": VPC_TEMPLATE}), 400, "RF.10011003")
+    rfs_error(call(sim, "POST", DEMO, "deployments", json={"stack_id": other, "template_body": RFS_TEMPLATE}), 400, "RF.10011003")
     rfs_error(call(sim, "DELETE", DEMO, params={"stack_id": other}), 400, "RF.10011003")
     rfs_error(call(sim, "POST", DEMO, "deletion", json={"stack_id": other}), 400, "RF.10011003")
-    rfs_error(call(sim, "POST", DEMO, "execution-plans", json={"stack_id": other, "execution_plan_name": "p", "template_body": VPC_TEMPLATE}),
+    rfs_error(call(sim, "POST", DEMO, "execution-plans", json={"stack_id": other, "execution_plan_name": "p", "template_body": RFS_TEMPLATE}),
               400, "RF.10011003")
     assert status_of(sim) == "DEPLOYMENT_COMPLETE"
     assert call(sim, "GET", DEMO, "execution-plans").json()["execution_plans"] == []
@@ -384,8 +360,8 @@ def test_unknown_stack_and_plan(sim):
     for method, parts in (("GET", ("ghost", "metadata")), ("DELETE", ("ghost",)), ("GET", ("ghost", "events")),
                           ("GET", ("ghost", "outputs")), ("GET", ("ghost", "resources")), ("POST", ("ghost", "continuations"))):
         rfs_error(call(sim, method, *parts), 404, "RF.10041001", "stack ghost does not exist")
-    rfs_error(call(sim, "POST", "ghost", "deployments", json={"template_body": VPC_TEMPLATE}), 404, "RF.10041001")
-    rfs_error(call(sim, "POST", "ghost", "execution-plans", json={"execution_plan_name": "p", "template_body": VPC_TEMPLATE}), 404, "RF.10041001")
+    rfs_error(call(sim, "POST", "ghost", "deployments", json={"template_body": RFS_TEMPLATE}), 404, "RF.10041001")
+    rfs_error(call(sim, "POST", "ghost", "execution-plans", json={"execution_plan_name": "p", "template_body": RFS_TEMPLATE}), 404, "RF.10041001")
     for method, suffix in (("GET", ("metadata",)), ("GET", ()), ("GET", ("prices",)), ("POST", ()), ("DELETE", ())):
         rfs_error(call(sim, method, DEMO, "execution-plans", "nope", *suffix), 404, "RF.10041002", "execution plan nope of stack demo-rfs does not exist")
 
@@ -431,7 +407,7 @@ def test_plan_lifecycle_apply_and_delete(sim):
     rfs_error(call(sim, "GET", DEMO, "execution-plans", "grow"), 400, "RF.10011006", "CREATION_IN_PROGRESS")
     rfs_error(call(sim, "POST", DEMO, "execution-plans", "grow", json={}), 400, "RF.10011006", "only an AVAILABLE plan can be applied")
     wait_for(lambda: plan_meta(sim, DEMO, "grow")["status"] == "AVAILABLE")
-    rfs_error(call(sim, "POST", DEMO, "execution-plans", json={"execution_plan_name": "grow", "template_body": VPC_TEMPLATE}),
+    rfs_error(call(sim, "POST", DEMO, "execution-plans", json={"execution_plan_name": "grow", "template_body": RFS_TEMPLATE}),
               409, "RF.10091002", "execution plan grow already exists")
     deployment = call(sim, "POST", DEMO, "execution-plans", "grow", json={"stack_id": DEMO_ID, "execution_plan_id": plan_id},
                       expect=200).json()["deployment_id"]
@@ -471,10 +447,10 @@ def test_plan_of_an_unreadable_template_fails(sim):
 
 
 @pytest.mark.parametrize("body, fragment", [
-    ({"template_body": VPC_TEMPLATE}, "execution_plan_name is required"),
-    ({"execution_plan_name": "0abc", "template_body": VPC_TEMPLATE}, "execution_plan_name must start with a letter"),
+    ({"template_body": RFS_TEMPLATE}, "execution_plan_name is required"),
+    ({"execution_plan_name": "0abc", "template_body": RFS_TEMPLATE}, "execution_plan_name must start with a letter"),
     ({"execution_plan_name": "p"}, "template_body or template_uri is required"),
-    ({"execution_plan_name": "p", "template_body": VPC_TEMPLATE, "retain": True}, "retain is not a parameter of this call"),
+    ({"execution_plan_name": "p", "template_body": RFS_TEMPLATE, "retain": True}, "retain is not a parameter of this call"),
 ])
 def test_plan_body_is_validated(sim, body, fragment):
     resp = call(sim, "POST", DEMO, "execution-plans", json=body)
@@ -482,7 +458,7 @@ def test_plan_body_is_validated(sim, body, fragment):
 
 
 def test_prices(sim):
-    template = VPC_TEMPLATE + '''
+    template = RFS_TEMPLATE + '''
 resource "random_id" "suffix" {
   byte_length = 4
 }
@@ -540,7 +516,7 @@ def test_fail_next_deployment_switch(sim):
 
 
 def test_sim_fail_attribute_fails_every_deployment(sim):
-    failing = VPC_TEMPLATE.replace('cidr = "10.0.0.0/16"', 'cidr = "10.0.0.0/16"\n  sim_fail = "VPC quota exceeded"')
+    failing = RFS_TEMPLATE.replace('cidr = "10.0.0.0/16"', 'cidr = "10.0.0.0/16"\n  sim_fail = "VPC quota exceeded"')
     create(sim, "f", template_body=failing)
     settle(sim, "f", "DEPLOYMENT_FAILED")
     (error,) = [e for e in events(sim, "f") if e["event_type"] == "ERROR"]
@@ -548,7 +524,7 @@ def test_sim_fail_attribute_fails_every_deployment(sim):
     assert call(sim, "GET", "f", "resources").json()["stack_resources"] == []
     call(sim, "POST", "f", "continuations", json={}, expect=200)
     settle(sim, "f", "DEPLOYMENT_FAILED")
-    call(sim, "POST", "f", "deployments", json={"template_body": VPC_TEMPLATE}, expect=200)
+    call(sim, "POST", "f", "deployments", json={"template_body": RFS_TEMPLATE}, expect=200)
     settle(sim, "f", "DEPLOYMENT_COMPLETE")
     rfs_error(call(sim, "POST", "f", "continuations", json={}), 400, "RF.10011006", "only a DEPLOYMENT_FAILED stack")
 
@@ -580,7 +556,7 @@ def test_auto_rollback_and_rollback_failure(sim):
 def test_auto_rollback_completes(sim):
     create(sim, "rb", enable_auto_rollback=True)
     sim_rfs(sim, stack_name="rb", transition_seconds=SLOW)
-    failing = VPC_TEMPLATE.replace("size  = 10", 'size  = 10\n  sim_fail = "disk full"')
+    failing = RFS_TEMPLATE.replace("size  = 10", 'size  = 10\n  sim_fail = "disk full"')
     call(sim, "POST", "rb", "deployments", json={"template_body": failing}, expect=200)
     seen = set()
     wait_for(lambda: seen.add(status_of(sim, "rb")) or "ROLLBACK_COMPLETE" in seen)
@@ -593,14 +569,14 @@ def test_auto_rollback_completes(sim):
 
 def test_busy_stack_refuses_changes(sim):
     sim_rfs(sim, stack_name=DEMO, transition_seconds=60, status="DEPLOYMENT_IN_PROGRESS")
-    for method, parts, body in (("POST", ("deployments",), {"template_body": VPC_TEMPLATE}),
+    for method, parts, body in (("POST", ("deployments",), {"template_body": RFS_TEMPLATE}),
                                 ("DELETE", (), None),
                                 ("POST", ("deletion",), {"retain_all_resources": True}),
-                                ("POST", ("execution-plans",), {"execution_plan_name": "p", "template_body": VPC_TEMPLATE}),
+                                ("POST", ("execution-plans",), {"execution_plan_name": "p", "template_body": RFS_TEMPLATE}),
                                 ("PATCH", (), {"description": "x"})):
         rfs_error(call(sim, method, DEMO, *parts, json=body), 409, "RF.10091001", "stack demo-rfs is DEPLOYMENT_IN_PROGRESS")
     sim_rfs(sim, stack_name=DEMO, status="DELETION_IN_PROGRESS")
-    rfs_error(call(sim, "POST", DEMO, "deployments", json={"template_body": VPC_TEMPLATE}), 409, "RF.10091001", "DELETION_IN_PROGRESS")
+    rfs_error(call(sim, "POST", DEMO, "deployments", json={"template_body": RFS_TEMPLATE}), 409, "RF.10091001", "DELETION_IN_PROGRESS")
 
 
 def test_delete_takes_time_then_404(sim):
@@ -660,7 +636,7 @@ def test_faults_apply_to_rfs(sim):
     assert status_of(sim, "dropped") == 404
     add_fault(method="POST", path=r"/stacks$", kind="drop_after_apply")
     with pytest.raises(requests.exceptions.ConnectionError):
-        call(sim, "POST", json={"stack_name": "applied", "template_body": VPC_TEMPLATE})
+        call(sim, "POST", json={"stack_name": "applied", "template_body": RFS_TEMPLATE})
     assert status_of(sim, "applied") in ("DEPLOYMENT_IN_PROGRESS", "DEPLOYMENT_COMPLETE")
     add_fault(method="POST", path=r"/execution-plans/[^/]+$", kind="drop_after_apply")
     make_plan(sim, DEMO, "lost", template=demo_template(sim), vars_body="disk_size = 50")
@@ -688,10 +664,10 @@ def test_internal_error_in_rfs_shape(sim, monkeypatch):
 def test_seeded_stacks_plans_and_statuses(sim):
     seed = default_seed()
     seed["rfs_stacks"] = [
-        {"stack_name": "s1", "template_body": VPC_TEMPLATE, "vars_body": "disks = 2",
-         "execution_plans": [{"execution_plan_name": "left", "template_body": VPC_TEMPLATE, "vars_body": "disks = 3"},
-                             {"execution_plan_name": "failed", "status": "CREATION_FAILED", "template_body": VPC_TEMPLATE}]},
-        {"stack_name": "s2", "status": "DEPLOYMENT_IN_PROGRESS", "template_body": VPC_TEMPLATE, "transition_seconds": SLOW},
+        {"stack_name": "s1", "template_body": RFS_TEMPLATE, "vars_body": "disks = 2",
+         "execution_plans": [{"execution_plan_name": "left", "template_body": RFS_TEMPLATE, "vars_body": "disks = 3"},
+                             {"execution_plan_name": "failed", "status": "CREATION_FAILED", "template_body": RFS_TEMPLATE}]},
+        {"stack_name": "s2", "status": "DEPLOYMENT_IN_PROGRESS", "template_body": RFS_TEMPLATE, "transition_seconds": SLOW},
         {"stack_name": "s3", "status": "ROLLBACK_FAILED", "status_message": "seeded failure"},
     ]
     assert requests.put(sim.url + "/_sim/state", json=seed, timeout=5).status_code == 200
@@ -711,6 +687,9 @@ def test_seeded_stacks_plans_and_statuses(sim):
     ([{"stack_name": "x", "status": "RUNNING"}], "status must be one of"),
     ([{"stack_name": "x", "template_body": "resource {"}], "rfs_stacks[0]"),
     ([{"stack_name": "x"}, {"stack_name": "x"}], "seeded twice"),
+    ([{"stack_name": "x", "stack_id": "stack-1"}], "stack_id must be a UUID"),
+    ([{"stack_name": "x", "execution_plans": [{"execution_plan_name": "p", "execution_plan_id": "1"}]}], "execution_plan_id must be a UUID"),
+    ([{"stack_name": "x", "transition_seconds": "slow"}], "could not convert"),
     ("not a list", "rfs_stacks must be a list"),
 ])
 def test_bad_rfs_seed_is_refused(sim, stacks, fragment):
@@ -803,3 +782,20 @@ def test_failing_deployment_without_changes_names_a_resource(sim):
     settle(sim, DEMO, "DEPLOYMENT_FAILED")
     (error,) = [e for e in events(sim, DEMO) if e["event_type"] == "ERROR"]
     assert (error["event_message"], error["resource_type"], error["resource_name"]) == ("provider crashed", "huaweicloud_evs_volume", "data")
+
+
+def test_force_new_attribute_replaces_the_resource(sim):
+    before = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
+    template = demo_template(sim).replace('availability_zone = "ap-southeast-1a"', 'availability_zone = "ap-southeast-1b"')
+    make_plan(sim, DEMO, "move", template=template, vars_structure=[{"var_key": "vpc_name", "var_value": "demo-vpc"}])
+    (item,) = items(sim, DEMO, "move")
+    assert (item["resource_name"], item["action"]) == ("data", "DELETE_THEN_ADD")
+    assert item["attributes"] == [{"name": "availability_zone", "previous_value": "ap-southeast-1a", "target_value": "ap-southeast-1b"}]
+    assert plan_meta(sim, DEMO, "move")["summary"] == {"resource_add": 1, "resource_update": 0, "resource_delete": 1, "resource_import": 0}
+    deployment = call(sim, "POST", DEMO, "execution-plans", "move", json={}, expect=200).json()["deployment_id"]
+    settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
+    assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == [
+        "LOG", "DELETION_IN_PROGRESS", "CREATION_IN_PROGRESS", "DELETION_COMPLETE", "CREATION_COMPLETE", "SUMMARY"]
+    after = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
+    assert after["data"]["physical_resource_id"] != before["data"]["physical_resource_id"]
+    assert after["vpc"]["physical_resource_id"] == before["vpc"]["physical_resource_id"]

@@ -8,33 +8,12 @@ import uuid
 
 import pytest
 
-from simhelpers import AK, PROJECT, SK, wait_for
+from simhelpers import AK, PROJECT, RFS_TEMPLATE, SK, wait_for
 
 rfs = pytest.importorskip("huaweicloudsdkrfs.v1")
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402  pylint: disable=wrong-import-position
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException  # noqa: E402  pylint: disable=wrong-import-position
 from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402  pylint: disable=wrong-import-position
-
-TEMPLATE = '''
-variable "vpc_name" {
-  default = "sdk-vpc"
-}
-variable "disks" {
-  default = 1
-}
-resource "huaweicloud_vpc" "vpc" {
-  name = var.vpc_name
-  cidr = "10.1.0.0/16"
-}
-resource "huaweicloud_evs_volume" "disk" {
-  count = var.disks
-  name  = "${var.vpc_name}-disk-${count.index}"
-  size  = 20
-}
-output "vpc_id" {
-  value = huaweicloud_vpc.vpc.id
-}
-'''
 
 
 @pytest.fixture(name="client")
@@ -59,7 +38,7 @@ def status(client, name):
 
 def test_official_sdk_drives_a_stack_through_a_plan(sim, client):
     created = client.create_stack(rfs.CreateStackRequest(client_request_id=request_id(), body=rfs.CreateStackRequestBody(
-        stack_name="sdk-stack", description="made by the SDK", template_body=TEMPLATE,
+        stack_name="sdk-stack", description="made by the SDK", template_body=RFS_TEMPLATE,
         vars_structure=[rfs.VarsStructure(var_key="vpc_name", var_value="sdk-vpc")])))
     assert created.stack_id and created.deployment_id
     wait_for(lambda: status(client, "sdk-stack") == "DEPLOYMENT_COMPLETE")
@@ -82,7 +61,8 @@ def test_official_sdk_drives_a_stack_through_a_plan(sim, client):
 
     plan = client.create_execution_plan(rfs.CreateExecutionPlanRequest(
         client_request_id=request_id(), stack_name="sdk-stack", body=rfs.CreateExecutionPlanRequestBody(
-            stack_id=created.stack_id, execution_plan_name="more-disks", template_body=TEMPLATE, vars_body="disks = 2")))
+            stack_id=created.stack_id, execution_plan_name="more-disks", template_body=RFS_TEMPLATE, vars_body="disks = 2",
+            vars_structure=[rfs.VarsStructure(var_key="vpc_name", var_value="sdk-vpc")])))
     wait_for(lambda: client.get_execution_plan_metadata(rfs.GetExecutionPlanMetadataRequest(
         client_request_id=request_id(), stack_name="sdk-stack", execution_plan_name="more-disks")).status == "AVAILABLE")
     plan_meta = client.get_execution_plan_metadata(rfs.GetExecutionPlanMetadataRequest(
@@ -111,7 +91,7 @@ def test_official_sdk_drives_a_stack_through_a_plan(sim, client):
         client_request_id=request_id(), stack_name="sdk-stack", execution_plan_name="more-disks", stack_id=created.stack_id))
 
     deployed = client.deploy_stack(rfs.DeployStackRequest(client_request_id=request_id(), stack_name="sdk-stack",
-                                                          body=rfs.DeployStackRequestBody(stack_id=created.stack_id, template_body=TEMPLATE)))
+                                                          body=rfs.DeployStackRequestBody(stack_id=created.stack_id, template_body=RFS_TEMPLATE)))
     assert deployed.deployment_id
     wait_for(lambda: status(client, "sdk-stack") == "DEPLOYMENT_COMPLETE")
     client.update_stack(rfs.UpdateStackRequest(client_request_id=request_id(), stack_name="sdk-stack",
