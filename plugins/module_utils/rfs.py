@@ -343,7 +343,8 @@ class RfsService:
                 return self.failure_reason(stack_name, stack, deployment_id)
             return None
 
-        return Waiter('deployment %s of RFS stack %s' % (deployment_id or '(id unknown)', stack_name),
+        # The name goes into a timeout's message: with both ids the user can follow the deployment up.
+        return Waiter('deployment %s of RFS stack %s (stack_id %s)' % (deployment_id or '(id unknown)', stack_name, stack_id or 'unknown'),
                       read=lambda: self.get_stack(stack_name, stack_id),
                       done=lambda stack: stack_status(stack) == done_status, failed=failed, describe=describe_stack,
                       report=lambda stack: {'stack': stack, 'deployment_id': deployment_id})

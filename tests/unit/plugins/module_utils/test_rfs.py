@@ -185,6 +185,7 @@ def test_a_timed_out_wait_says_where_the_stack_was(sim, service):
     sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 600, 'status': 'DEPLOYMENT_IN_PROGRESS'})
     with pytest.raises(WaitTimeoutError) as raised:
         service.deployment_waiter(DEMO, DEMO_ID, 'dep-1').wait(Deadline(0.2), 0.05, details={'deployment_id': 'dep-1'})
+    assert 'deployment dep-1 of RFS stack demo-rfs (stack_id %s)' % DEMO_ID in raised.value.message
     assert 'last seen: status DEPLOYMENT_IN_PROGRESS' in raised.value.message
     assert raised.value.details['deployment_id'] == 'dep-1'
     assert raised.value.details['stack']['stack_id'] == DEMO_ID
