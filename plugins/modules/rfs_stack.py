@@ -34,6 +34,8 @@ description:
     changes them with a call of its own, not with a deployment.
   - Supports check mode (nothing is deployed or deleted; for an existing stack the plan is made,
     read, priced with O(estimate_price), and deleted) and diff mode (the plan's items per resource).
+  - The execution plan is waited for even with O(wait=false), as the decision needs it; O(wait)
+    is about the deployment or deletion that follows, and about settling a busy stack first.
   - Every request carries a fresh C(Client-Request-Id) (a UUID), also when it is resent.
   - An existing stack costs five calls when nothing changes (read the stack, create the plan,
     read the plan once it is C(AVAILABLE), delete the plan, read the outputs) plus one per extra
