@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import aos, cdm, iam, rfs, signing
+from .seedkeys import merge_seed
 from .state import SeedError, State
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -597,7 +598,8 @@ class _Handler(BaseHTTPRequestHandler):
         seed = self._control_json(request)
         if not isinstance(seed, dict):
             raise SeedError("a state seed must be a JSON object")
-        self.sim.reset(seed)
+        # Partial: what the seed leaves out keeps the start seed's value (the default project and token, say).
+        self.sim.reset(merge_seed(self.sim.state.start_seed, seed))
         return self.sim.state.export()
 
     def _upsert(self, request, key, upsert):

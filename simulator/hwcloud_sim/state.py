@@ -14,6 +14,8 @@ import threading
 import time
 import uuid
 
+from .seedkeys import known_top_level_keys, object_key_problems, seed_key_problems
+
 DEFAULT_TRANSITION_SECONDS = 2.0
 DEFAULT_TOKEN_TTL_SECONDS = 86400
 DEFAULT_DELAY_SCALE = 0.01
@@ -130,6 +132,9 @@ class State:
         seed = copy.deepcopy(seed)
         if not isinstance(seed, dict):
             raise SeedError("a state seed must be a JSON object")
+        problems = seed_key_problems(seed, known_top_level_keys(default_state_path()))
+        if problems:
+            raise SeedError("bad state seed: %s" % "; ".join(problems))
         settings = seed.get("settings") or {}
         if not isinstance(settings, dict):
             raise SeedError("settings must be an object")
@@ -421,6 +426,9 @@ class State:
             return copy.deepcopy(cluster), None, job_id
 
     def upsert_cluster(self, patch):
+        problems = object_key_problems("clusters", patch)
+        if problems:
+            raise SeedError("; ".join(problems))
         with self.lock:
             now = self.clock()
             self.settle(now)
@@ -522,6 +530,9 @@ class State:
             }
 
     def upsert_stack(self, patch):
+        problems = object_key_problems("stacks", patch)
+        if problems:
+            raise SeedError("; ".join(problems))
         with self.lock:
             now = self.clock()
             self.settle(now)

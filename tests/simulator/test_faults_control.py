@@ -4,7 +4,7 @@ import time
 import pytest
 import requests
 
-from simhelpers import CLUSTER, PROJECT, STACK, TOKEN_HEADERS, cdm_url, wait_for
+from simhelpers import CLUSTER, PROJECT, STACK, TOKEN_HEADERS, cdm_url, sim_upsert, wait_for
 
 ACTION_PATH = r"/clusters/[^/]+/action$"
 
@@ -86,6 +86,8 @@ def test_drop_after_apply_applies(sim):
 
 
 def test_drop_after_apply_on_aos(sim):
+    # Long enough that the stack still reads Processing however slowly this machine answers.
+    sim_upsert(sim, "stacks", guid=STACK, transition_seconds=30)
     add_fault(sim, method="PUT", path="/actions$", kind="drop_after_apply")
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.put(sim.url + "/v2/stacks/%s/actions" % STACK, json={"lifecycle": "retry"}, headers=TOKEN_HEADERS, timeout=5)
