@@ -176,23 +176,28 @@ class HwCloudClient:
         self.no_log_values = set()
         self.calls = 0
 
-    def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204)):
+    def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), headers=None):
         """Send a call and return the decoded JSON answer (``{}`` when empty)."""
-        response = self.send(method, url, body, action=action, ok_statuses=ok_statuses)
+        response = self.send(method, url, body, action=action, ok_statuses=ok_statuses, headers=headers)
         return decode_json(response, action or '%s %s' % (method, url))
 
     def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True,
-             idempotent=None, endpoint_option='endpoint'):
+             idempotent=None, endpoint_option='endpoint', headers=None):
         """Send one call with bounded retries; ``idempotent=True`` lets a POST that changes nothing be resent like a read.
 
         ``endpoint_option`` names the option that sets this call's address, for the message when it cannot be reached.
+        ``headers`` are extra headers (signed with the rest): a dict, or a function called for each attempt
+        so that a header such as a request id can be fresh on every resend.
         """
+        extra_headers = headers
         action = action or '%s %s' % (method, url)
         mutating = method.upper() not in ('GET', 'HEAD') if idempotent is None else not idempotent
         payload = None if body is None else json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
         attempt = 0
         while True:
             headers = {'Content-Type': JSON_CONTENT_TYPE, 'Accept': 'application/json'}
+            if extra_headers:
+                headers.update(extra_headers() if callable(extra_headers) else extra_headers)
             if authenticated and self.auth is not None:
                 headers.update(self.auth.headers(self, method, url, headers, payload))
             self.calls += 1
