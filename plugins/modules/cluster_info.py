@@ -166,6 +166,14 @@ error:
   returned: on failure of an HTTP call
   type: dict
   sample: {status: 401, code: APIGW.0301, message: Incorrect IAM authentication information, request_id: 5d2e6a...}
+credentials_source:
+  description:
+    - Where the task's credentials came from, never the credentials themselves.
+    - One of V(auth_token), V(access_key), V(password), V(sdk_environment), V(sdk_credentials_file), V(ecs_metadata);
+      with an agency, C(agency:<account>/<agency> via <source>).
+  returned: once credentials were found, also on failure
+  type: str
+  sample: agency:target-account/ops-agency via ecs_metadata
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
