@@ -176,9 +176,11 @@ class HwCloudClient:
         self.no_log_values = set()
         self.calls = 0
 
-    def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), headers=None):
-        """Send a call and return the decoded JSON answer (``{}`` when empty)."""
-        response = self.send(method, url, body, action=action, ok_statuses=ok_statuses, headers=headers)
+    def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), headers=None, idempotent=None,
+                endpoint_option='endpoint'):
+        """Send a call and return the decoded JSON answer (``{}`` when empty); the arguments are ``send``'s."""
+        response = self.send(method, url, body, action=action, ok_statuses=ok_statuses, headers=headers, idempotent=idempotent,
+                             endpoint_option=endpoint_option)
         return decode_json(response, action or '%s %s' % (method, url))
 
     def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True,
@@ -331,17 +333,9 @@ def _innermost_os_error(causes):
 
 def _tls_reason(exc):
     """The innermost ``ssl`` error (e.g. 'certificate verify failed: ...'), not requests' long wrapper text."""
-    pending, seen = [exc], set()
-    while pending:
-        current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLError):
-            return str(current)
-        pending.extend(arg for arg in getattr(current, 'args', ()) if isinstance(arg, BaseException))
-        pending.extend([getattr(current, 'reason', None) if isinstance(getattr(current, 'reason', None), BaseException) else None,
-                        current.__cause__, current.__context__])
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLError):
+            return str(cause)
     return _reason(exc)
 
 

@@ -226,7 +226,8 @@ class _MetadataService:
         if remaining <= 0:
             return 'no answer within %ss' % self.budget
         try:
-            return self.session.request(method, self.base + path, headers=headers or {}, timeout=(remaining, remaining),
+            # Connecting and reading each get half of what is left, so that one call never runs past the budget.
+            return self.session.request(method, self.base + path, headers=headers or {}, timeout=(remaining / 2, remaining / 2),
                                         verify=self.verify, allow_redirects=False)
         except requests.exceptions.Timeout:
             return 'no answer within %ss' % self.budget
@@ -321,7 +322,8 @@ def assume_agency(client, credentials, params):
         base_auth = AkSkAuth(base_auth.access_key, base_auth.secret_key, base_auth.security_token)
     client.auth = base_auth
     # Asking for temporary keys changes nothing: a lost answer is retried like a read.
-    response = client.send('POST', iam_base_url(identity) + '/v3.0/OS-CREDENTIAL/securitytokens', body, action=action, idempotent=True)
+    response = client.send('POST', iam_base_url(identity) + '/v3.0/OS-CREDENTIAL/securitytokens', body, action=action, idempotent=True,
+                           endpoint_option='identity_endpoint')
     try:
         credential = decode_json(response, action)['credential']
         access_key, secret_key, security_token = credential['access'], credential['secret'], credential['securitytoken']
