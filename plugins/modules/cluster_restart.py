@@ -20,13 +20,13 @@ description:
     creation failed (C(303)) or that is frozen (C(800)) cannot be restarted. The task fails without sending anything.
   - A cluster in transition (creating C(100), restarting C(500), starting C(920)) is waited for when O(wait=true) and the
     decision is taken once it has settled; with O(wait=false) the task fails without sending anything.
-  - With O(wait=true) the task waits until the cluster is back in status C(200) after the restart: it must first be seen leaving
+  - With O(wait=true) the task waits until the cluster is back in status C(200) after the restart; it must first be seen leaving
     its status (through restarting C(500)), or its C(updated) time must have moved on at least O(restart_delay_time) seconds
     after the restart was sent. The cluster keeps its status during O(restart_delay_time), so the wait includes that delay.
     A failure state (C(300) once the restart has shown, C(303), C(800)) ends the wait and fails the task with the cluster's failed reasons.
   - The restart is sent at most once. When its answer is lost (a dropped connection, a gateway timeout), the cluster is read
-    again: C(500) proves that the restart took effect. Any other status cannot prove it (during O(restart_delay_time) the cluster
-    still reads C(200)): the task fails saying that the outcome is unknown, and never sends a second restart.
+    again, and C(500) proves that the restart took effect. Any other status cannot prove it (during O(restart_delay_time) the cluster
+    still reads C(200)), so the task fails saying that the outcome is unknown, and never sends a second restart.
   - Supports check mode and diff mode (status before and after, and the restart request).
 author:
   - hwcloud.cloud maintainers (@hwcloud-ansible)

@@ -12,13 +12,13 @@ module: cluster_start
 short_description: Start a stopped Cloud Data Migration (CDM) cluster
 version_added: 0.2.0
 description:
-  - Starts a CDM cluster with C(POST /v1.1/{project_id}/clusters/{cluster_id}/action) and the body C({"start": {}}).
+  - 'Starts a CDM cluster with C(POST /v1.1/{project_id}/clusters/{cluster_id}/action) and the body C({"start": {}}).'
   - Idempotent. The cluster is read first; a cluster that is already running (status C(200)) or starting (C(920))
     is left alone and the task reports C(ok).
   - A stopped cluster (C(900)) is started; with O(wait=true) the task waits until it is running (C(200)).
   - A cluster in transition (stopping C(910), creating C(100), restarting C(500)) is waited for when O(wait=true)
     and the decision is taken once it has settled (a cluster that was stopping is then started); with O(wait=false) the task fails.
-  - A failed cluster (C(300)) cannot be started, a start does not repair it: M(hwcloud.cloud.cluster_restart) brings it back.
+  - A failed cluster (C(300)) cannot be started, a start does not repair it; M(hwcloud.cloud.cluster_restart) brings it back.
     A cluster whose creation failed (C(303)) or that is frozen (C(800)) cannot be started either. The task fails without sending anything.
   - The start is sent at most once. When its answer is lost (a dropped connection, a gateway timeout), the cluster is read again;
     C(920) or C(200) proves that the start took effect. Any other status fails the task, saying that the outcome is unknown, and
