@@ -81,6 +81,15 @@ def test_survey_matches_cluster_stop():
         assert {"question_name", "variable", "type", "required"} <= set(question)
 
 
+def test_start_survey_matches_cluster_start():
+    with open(path("docs", "awx", "survey_start_cluster.json"), encoding="utf-8") as handle:
+        survey = json.load(handle)
+    options = module_documentation("cluster_start")["options"]
+    assert {question["variable"] for question in survey["spec"]} <= set(options)
+    for question in survey["spec"]:
+        assert {"question_name", "variable", "type", "required"} <= set(question)
+
+
 def test_execution_environment_definitions():
     meta = load_yaml("meta", "execution-environment.yml")
     assert meta["version"] == 1
