@@ -15,6 +15,7 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
 
@@ -177,24 +178,43 @@ class PowerAction:
         self.resend = resend
 
 
-CLUSTER_OPTIONS = dict(
-    cluster_id=dict(type='str'),
-    cluster_name=dict(type='str'),
-)
-CLUSTER_OPTION_RULES = dict(
-    mutually_exclusive=[('cluster_id', 'cluster_name')],
-    required_one_of=[('cluster_id', 'cluster_name')],
-)
+class PowerModule(HwCloudModule):
+    """A module that runs one power action on one cluster: set ``action`` (a ``PowerAction``), and for an action
+    with parameters extend ``argument_spec`` and ``validate()`` and override ``request()`` (and ``delay()``);
+    ``preview()`` adds what check mode and diff mode show beyond the status."""
 
+    service = 'cdm'
+    action = None
+    argument_spec = dict(
+        cluster_id=dict(type='str'),
+        cluster_name=dict(type='str'),
+    )
+    module_kwargs = dict(
+        mutually_exclusive=[('cluster_id', 'cluster_name')],
+        required_one_of=[('cluster_id', 'cluster_name')],
+    )
 
-def validate_cluster_options(module):
-    """The rules of ``cluster_id``/``cluster_name`` that ansible-core does not check, before any call."""
-    # required_one_of counts options given as null (cluster_id: "{{ none_var }}") as set.
-    if module.params['cluster_id'] is None and module.params['cluster_name'] is None:
-        raise InvalidOptionError('cluster_id', None, 'one of cluster_id and cluster_name is required')
-    check_length('cluster_id', module.params['cluster_id'], 1, 64)
-    check_length('cluster_name', module.params['cluster_name'], 1, 64)
-    module.require_project_id('for CDM, whose URIs carry it')
+    def validate(self):
+        # required_one_of counts options given as null (cluster_id: "{{ none_var }}") as set.
+        if self.params['cluster_id'] is None and self.params['cluster_name'] is None:
+            raise InvalidOptionError('cluster_id', None, 'one of cluster_id and cluster_name is required')
+        check_length('cluster_id', self.params['cluster_id'], 1, 64)
+        check_length('cluster_name', self.params['cluster_name'], 1, 64)
+        self.require_project_id('for CDM, whose URIs carry it')
+
+    def request(self):
+        """The action's parameters, sent as ``{action.name: request()}``."""
+        return {}
+
+    def delay(self):
+        """Seconds the request asks the service to wait before it acts."""
+        return 0
+
+    def preview(self, service, cluster_id, cluster, result):
+        """Add to the result of a check-mode or diff-mode run, before anything is sent (see ``run_power_action``)."""
+
+    def run(self):
+        return run_power_action(self, self.action, self.request(), self.delay(), preview=self.preview)
 
 
 def run_power_action(module, action, params, delay=0, preview=None):

@@ -31,16 +31,6 @@ description:
 author:
   - hwcloud.cloud maintainers (@hwcloud-ansible)
 options:
-  cluster_id:
-    description:
-      - ID of the cluster to restart.
-      - Exactly one of O(cluster_id) and O(cluster_name) is required.
-    type: str
-  cluster_name:
-    description:
-      - Name of the cluster to restart, looked up with the list call.
-      - The task fails if no cluster or more than one cluster has this name.
-    type: str
   restart_mode:
     description:
       - Sent as C(restartMode). C(IMMEDIATELY) restarts at once; C(FORCELY) cuts the service processes and restarts the cluster's VMs;
@@ -61,24 +51,16 @@ options:
     type: int
     default: 0
 extends_documentation_fragment:
+  - hwcloud.cloud.cdm_cluster
   - hwcloud.cloud.hwcloud
-attributes:
-  check_mode:
-    support: full
-    description: Nothing is sent; C(changed) says whether the cluster would be restarted.
-  diff_mode:
-    support: full
-    description: Shows the cluster status before and after, and under C(restart) the request that would be sent.
 seealso:
   - module: hwcloud.cloud.cluster_start
-  - module: hwcloud.cloud.cluster_stop
+    description: Starts a stopped cluster, which a restart refuses.
 '''
 
 EXAMPLES = r'''
-- name: Restart a CDM cluster and wait until it is back
+- name: Restart a CDM cluster and wait until it is back (region, project and credentials from HW_* variables)
   hwcloud.cloud.cluster_restart:
-    region: ap-southeast-1
-    project_id: 1551c7f6c808414d8e9f3c514a170f2e
     cluster_id: bae65496-643e-47ca-84af-948672de7eeb
 
 - name: Bring a failed cluster back by restarting its virtual machines
@@ -100,57 +82,27 @@ job_ids:
   description:
     - The job ID the restart call answered with, as a list (the API answers a string; a list is accepted too).
     - Empty when nothing was sent or the answer was lost.
-  returned: always
-  type: list
   elements: str
+  type: list
+  returned: always
   sample: [ff8080815e59d92d015e5b27ccb0004d]
 cluster:
   description:
-    - The cluster as last read, keys in snake_case.
-    - After a wait this is the cluster back in status C(200); in check mode it is the cluster as found.
+    - The cluster as last read, keys in snake_case (those of M(hwcloud.cloud.cluster_start)'s RV(cluster)).
+    - After a wait, the cluster back in status C(200); after a failed restart, in C(300) with its C(failed_reasons);
+      in check mode, the cluster as found.
   returned: always
+  sample: {id: bae65496-643e-47ca-84af-948672de7eeb, name: cdm-prod, status: '200', status_detail: Normal, is_frozen: '0', failed_reasons: {}}
   type: dict
-  contains:
-    id:
-      description: Cluster ID.
-      type: str
-      returned: always
-      sample: bae65496-643e-47ca-84af-948672de7eeb
-    name:
-      description: Cluster name.
-      type: str
-      returned: always
-      sample: cdm-prod
-    status:
-      description: The API's string status code, for example C(200) normal, C(500) restarting, C(300) failed.
-      type: str
-      returned: always
-      sample: '200'
-    status_detail:
-      description: Human-readable status.
-      type: str
-      returned: when the service returns it
-      sample: Normal
-    is_frozen:
-      description: C(1) when the cluster is frozen.
-      type: str
-      returned: when the service returns it
-      sample: '0'
-    failed_reasons:
-      description: Why the cluster failed, keyed by phase, each with C(error_code) and C(error_msg); empty when nothing failed.
-      type: dict
-      returned: when the service returns it
-      sample: {}
 error:
   description: The HTTP status, service error code and message, and request ID of a failed call.
+  sample: {status: 400, code: Cdm.0031, message: The cluster is already stopped or stopping., request_id: 5d2e6a...}
   returned: on failure of an HTTP call
   type: dict
-  sample: {status: 400, code: Cdm.0031, message: The cluster is already stopped or stopping., request_id: 5d2e6a...}
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import require_int
 
 # The API types restartDelayTime as a (32-bit) Integer.
@@ -171,27 +123,25 @@ RESTART = cdm.PowerAction(
 )
 
 
-class ClusterRestartModule(HwCloudModule):
-    service = 'cdm'
+class ClusterRestartModule(cdm.PowerModule):
+    action = RESTART
     argument_spec = dict(
-        cdm.CLUSTER_OPTIONS,
+        cdm.PowerModule.argument_spec,
         restart_mode=dict(type='str', choices=['IMMEDIATELY', 'FORCELY', 'SOFTLY'], default='IMMEDIATELY'),
         restart_level=dict(type='str', choices=['SERVICE', 'VM'], default='SERVICE'),
         restart_delay_time=dict(type='int', default=0),
     )
-    module_kwargs = cdm.CLUSTER_OPTION_RULES
 
     def validate(self):
-        cdm.validate_cluster_options(self)
-        delay = self.params['restart_delay_time']
-        require_int('restart_delay_time', delay)
+        super().validate()
+        delay = require_int('restart_delay_time', self.params['restart_delay_time'])
         if delay < 0:
             raise InvalidOptionError('restart_delay_time', delay, 'it must be 0 or more seconds')
         if delay > MAX_RESTART_DELAY_TIME:
             raise InvalidOptionError('restart_delay_time', delay,
                                      'it must be at most %d seconds (a 32-bit integer)' % MAX_RESTART_DELAY_TIME)
 
-    def restart_request(self):
+    def request(self):
         # instance and group are reserved; with restartLevel SERVICE the API requires them, as "".
         return {
             'restartDelayTime': self.params['restart_delay_time'],
@@ -202,8 +152,8 @@ class ClusterRestartModule(HwCloudModule):
             'group': '',
         }
 
-    def run(self):
-        return cdm.run_power_action(self, RESTART, self.restart_request(), delay=self.params['restart_delay_time'])
+    def delay(self):
+        return self.params['restart_delay_time']
 
 
 def main():

@@ -26,110 +26,59 @@ description:
   - Supports check mode (nothing is sent) and diff mode (status before and after).
 author:
   - hwcloud.cloud maintainers (@hwcloud-ansible)
-options:
-  cluster_id:
-    description:
-      - ID of the cluster to start.
-      - Exactly one of O(cluster_id) and O(cluster_name) is required.
-    type: str
-  cluster_name:
-    description:
-      - Name of the cluster to start, looked up with the list call.
-      - The task fails if no cluster or more than one cluster has this name.
-    type: str
 extends_documentation_fragment:
+  - hwcloud.cloud.cdm_cluster
   - hwcloud.cloud.hwcloud
-attributes:
-  check_mode:
-    support: full
-    description: Nothing is sent; C(changed) says whether the cluster would be started.
-  diff_mode:
-    support: full
-    description: Shows the cluster status before and after.
 seealso:
   - module: hwcloud.cloud.cluster_stop
   - module: hwcloud.cloud.cluster_restart
 '''
 
 EXAMPLES = r'''
-- name: Start a CDM cluster and wait until it is running
-  hwcloud.cloud.cluster_start:
-    region: ap-southeast-1
-    project_id: 1551c7f6c808414d8e9f3c514a170f2e
-    cluster_id: bae65496-643e-47ca-84af-948672de7eeb
-
-- name: Start a cluster found by its name, without waiting
+- name: Start a CDM cluster found by its name, and wait until it is running
   hwcloud.cloud.cluster_start:
     cluster_name: cdm-prod
+    region: ap-southeast-1
+    access_key: "{{ hw_access_key }}"
+    secret_key: "{{ hw_secret_key }}"
+
+- name: Start a cluster by its ID, without waiting
+  hwcloud.cloud.cluster_start:
+    cluster_id: bae65496-643e-47ca-84af-948672de7eeb
     wait: false
   register: start
 
-- name: Morning start of the nightly cluster, with the connection options shared by every hwcloud.cloud module
-  module_defaults:
-    group/hwcloud.cloud.hwcloud:
-      region: ap-southeast-1
-      project_id: 1551c7f6c808414d8e9f3c514a170f2e
-      auth_token: "{{ hw_token }}"
-  block:
-    - name: Start the nightly cluster
-      hwcloud.cloud.cluster_start:
-        cluster_name: cdm-nightly
-        wait_timeout: 1200
+- name: Morning start of every cluster the night stopped (see docs/recipes/night-stop-morning-start.md)
+  hwcloud.cloud.cluster_start:
+    cluster_name: "{{ item }}"
+    wait_timeout: 1200
+  loop: [cdm-etl, cdm-reports]
 '''
 
 RETURN = r'''
-job_ids:
-  description: The job IDs the start call answered with; empty when nothing was sent or the answer was lost.
-  returned: always
-  type: list
-  elements: str
-  sample: [ff8080815e59d92d015e5b27ccb0004d]
 cluster:
   description:
-    - The cluster as last read, keys in snake_case.
-    - After a wait this is the running cluster; in check mode it is the cluster as found.
-  returned: always
+    - The cluster as last read (after a wait, the running cluster; in check mode, the cluster as found), with the keys of
+      the API's cluster object in snake_case, among them C(id), C(name), C(status) (the API's string code, C(900) stopped,
+      C(920) starting, C(200) normal), C(status_detail), C(is_frozen) and C(failed_reasons) (by phase, each with
+      C(error_code) and C(error_msg); empty when nothing failed).
   type: dict
-  contains:
-    id:
-      description: Cluster ID.
-      type: str
-      returned: always
-      sample: bae65496-643e-47ca-84af-948672de7eeb
-    name:
-      description: Cluster name.
-      type: str
-      returned: always
-      sample: cdm-prod
-    status:
-      description: The API's string status code, for example C(900) stopped, C(920) starting, C(200) normal.
-      type: str
-      returned: always
-      sample: '200'
-    status_detail:
-      description: Human-readable status.
-      type: str
-      returned: when the service returns it
-      sample: Normal
-    is_frozen:
-      description: C(1) when the cluster is frozen.
-      type: str
-      returned: when the service returns it
-      sample: '0'
-    failed_reasons:
-      description: Why the cluster failed, keyed by phase, each with C(error_code) and C(error_msg); empty when nothing failed.
-      type: dict
-      returned: when the service returns it
-      sample: {}
+  returned: always
+  sample: {id: bae65496-643e-47ca-84af-948672de7eeb, name: cdm-prod, status: '200', status_detail: Normal, is_frozen: '0', failed_reasons: {}}
+job_ids:
+  description: The job IDs the start call answered with; empty when nothing was sent or the answer was lost.
+  type: list
+  elements: str
+  returned: always
+  sample: [ff8080815e59d92d015e5b27ccb0004d]
 error:
   description: The HTTP status, service error code and message, and request ID of a failed call.
-  returned: on failure of an HTTP call
   type: dict
+  returned: on failure of an HTTP call
   sample: {status: 400, code: Cdm.0034, message: The cluster is already running., request_id: 5d2e6a...}
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
-from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 
 START = cdm.PowerAction(
     'start', participle='started', gerund='Starting', target=cdm.NORMAL,
@@ -145,16 +94,8 @@ START = cdm.PowerAction(
 )
 
 
-class ClusterStartModule(HwCloudModule):
-    service = 'cdm'
-    argument_spec = cdm.CLUSTER_OPTIONS
-    module_kwargs = cdm.CLUSTER_OPTION_RULES
-
-    def validate(self):
-        cdm.validate_cluster_options(self)
-
-    def run(self):
-        return cdm.run_power_action(self, START, {})
+class ClusterStartModule(cdm.PowerModule):
+    action = START
 
 
 def main():

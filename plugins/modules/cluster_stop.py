@@ -139,7 +139,6 @@ error:
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import InvalidOptionError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import require_int
 
 # The API types delayTime as a (32-bit) Integer.
@@ -157,17 +156,16 @@ STOP = cdm.PowerAction(
 )
 
 
-class ClusterStopModule(HwCloudModule):
-    service = 'cdm'
+class ClusterStopModule(cdm.PowerModule):
+    action = STOP
     argument_spec = dict(
-        cdm.CLUSTER_OPTIONS,
+        cdm.PowerModule.argument_spec,
         stop_mode=dict(type='str', choices=['IMMEDIATELY', 'GRACEFULLY']),
         delay_time=dict(type='int'),
     )
-    module_kwargs = cdm.CLUSTER_OPTION_RULES
 
     def validate(self):
-        cdm.validate_cluster_options(self)
+        super().validate()
         delay_time = self.params['delay_time']
         if delay_time is not None:
             require_int('delay_time', delay_time)
@@ -178,16 +176,13 @@ class ClusterStopModule(HwCloudModule):
             if delay_time > MAX_DELAY_TIME:
                 raise InvalidOptionError('delay_time', delay_time, 'it must be at most %d seconds (a 32-bit integer)' % MAX_DELAY_TIME)
 
-    def stop_request(self):
+    def request(self):
         stop = {}
         if self.params['stop_mode']:
             stop['stopMode'] = self.params['stop_mode']
         if self.params['delay_time'] is not None:
             stop['delayTime'] = self.params['delay_time']
         return stop
-
-    def run(self):
-        return cdm.run_power_action(self, STOP, self.stop_request())
 
 
 def main():

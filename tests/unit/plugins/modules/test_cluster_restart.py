@@ -258,6 +258,8 @@ def test_no_diff_key_without_diff_mode(sim, restart):
 # ------------------------------------------------------------------ lost answers: at most once
 
 def test_lost_answer_of_an_applied_restart_is_not_resent(sim, restart):
+    # A restart as slow as a real one: the re-read finds it under way (500), whatever the backoff before it.
+    sim.upsert_cluster(id=DEMO_ID, transition_seconds=3)
     sim.fault(method='POST', path='/action$', kind='drop_after_apply')
 
     result = restart()
