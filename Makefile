@@ -2,7 +2,7 @@
 #
 #   make demo    venv + collection install + simulator + examples/demo.yml twice
 #   make test    lint, sanity, sanity-versions, units, pytest, integration, molecule, builder,
-#                runner, release, bench-smoke (stops at the first failure)
+#                runner, release, bench-smoke, docs-commands (stops at the first failure)
 #
 # Everything runs from the project's .venv (python3.11); no network except PyPI for
 # `make venv` and for ansible-test's sanity virtualenvs (first run only).
@@ -53,12 +53,13 @@ PYTEST_ARGS ?= -n auto
 
 help:
 	@echo "make demo         install the collection locally and run examples/demo.yml twice against the simulator"
-	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke"
+	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands"
 	@echo "make venv         .venv with requirements-dev.txt (python3.11)"
 	@echo "make install      build the collection and install it into build/collections"
 	@echo "make lint | sanity | units | pytest | integration | molecule    one step of make test"
 	@echo "make bench | bench-smoke | docs | release | clean"
 	@echo "make builder | runner | docs-check | sanity-all | sanity-versions    EE context, ansible-runner job, docs up to date, sanity on every Python"
+	@echo "make docs-commands   README and getting-started commands as pasted in a fresh copy; make test-live: against a real account (opt-in)"
 
 # ---------------------------------------------------------------- environment
 
@@ -87,9 +88,13 @@ collection: venv tree
 	ansible-galaxy collection build --force --output-path $(RUN)/dist $(TREE)
 	ansible-galaxy collection install --force --offline -p $(RUN_COLLECTIONS) $(TARBALL)
 
+# ansible.cfg points ansible, ansible-doc and ansible-lint run from this directory at
+# $(COLLECTIONS); elsewhere, ANSIBLE_COLLECTIONS_PATH does (as printed).
 install: collection
-	ansible-galaxy collection install --force --offline -p $(COLLECTIONS) $(TARBALL)
-	@echo "install: export ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS)"
+	ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS) ansible-galaxy collection install --force --offline -p $(COLLECTIONS) $(TARBALL)
+	@echo "install: hwcloud.cloud is installed in $(COLLECTIONS). Ansible is in .venv; to use both in your shell:"
+	@echo "source $(VENV)/bin/activate"
+	@echo "export ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS)"
 
 # ---------------------------------------------------------------- demo
 
@@ -98,7 +103,7 @@ demo: collection
 
 # ---------------------------------------------------------------- test
 
-test: lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke
+test: lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands
 	@echo "make test: all steps passed"
 
 # The collection is installed first so that playbooks resolve hwcloud.cloud (module_defaults group).
@@ -133,14 +138,31 @@ molecule: collection
 # ---------------------------------------------------------------- extras
 
 bench: collection
-	@if [ -f tools/bench.py ]; then tools/with-sim bench python tools/bench.py; \
-	else echo "bench: tools/bench.py does not exist yet; nothing to measure"; fi
+	tools/with-sim bench python tools/bench
 
 # A few tasks of each kind (< 60 s): asserts the HTTP calls per task, leaves docs/performance.md alone.
 bench-smoke: collection
-	tools/with-sim bench-smoke python tools/bench.py --smoke
+	tools/with-sim bench-smoke python tools/bench --smoke
 
 # ---------------------------------------------------------------- docs, release, AWX, EE
+
+.PHONY: docs-commands test-live test-live-run
+
+# Opt-in, never in make test or CI: tests/live/ against a real account (docs/testing.md).
+# Without credentials it prints what it needs and exits 0, without building anything.
+test-live: venv
+	@status=0; python tests/live/run_live.py --plan >/dev/null || status=$$?; \
+	if [ "$$status" = 3 ]; then python tests/live/run_live.py; exit 0; fi; \
+	[ "$$status" = 0 ] || exit "$$status"; \
+	$(MAKE) --no-print-directory test-live-run
+
+test-live-run: collection
+	python tests/live/run_live.py
+
+# Every bash block of README.md and docs/getting-started.md, run as pasted by a new user in a
+# fresh copy, after `make install` and a bare `ansible-lint` there (tools/docs_commands.py).
+docs-commands: venv
+	python tools/docs_commands.py
 
 .PHONY: docs-check builder runner sanity-all sanity-versions
 

@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
@@ -35,9 +35,11 @@ def stack_result(stack):
 class AosService:
     """The AOS stack calls the collection needs. The project comes from the credentials."""
 
-    def __init__(self, client, endpoint):
+    def __init__(self, client, endpoint, project_id=None):
         self.client = client
         self.stacks_url = '%s/v2/stacks' % endpoint.rstrip('/')
+        # Only the list call names the project (a query filter); every other call takes it from the credentials.
+        self.project_id = project_id
 
     def stack_url(self, stack_id):
         return '%s/%s' % (self.stacks_url, quote(stack_id, safe=''))
@@ -54,6 +56,19 @@ class AosService:
     def require_stack(self, stack_id):
         """The stack, or the service's own 404 as the failure."""
         return self.client.request('GET', self.stack_url(stack_id), action='Reading AOS stack %s' % stack_id)
+
+    def list_stacks(self, name=None):
+        """The project's stacks, or those named ``name``; ``[]`` when the service answers 404."""
+        query = [('project_id', self.project_id)] + ([('name', name)] if name is not None else [])
+        action = 'Listing AOS stacks' + (' named %s' % name if name is not None else '')
+        try:
+            answer = self.client.request('GET', '%s?%s' % (self.stacks_url, urlencode(query)), action=action)
+        except HwCloudError as error:
+            if error.status == 404:
+                return []
+            raise
+        # A service that ignores the name filter must not hand back other stacks as the named one.
+        return [stack for stack in stacks_in(answer, action) if name is None or stack.get('name') == name]
 
     def execute(self, stack_id, body):
         answer = self.client.request('PUT', '%s/actions' % self.stack_url(stack_id), body,
@@ -104,6 +119,15 @@ class AosService:
                       describe=lambda state: 'phase %s (%s)' % (state['phase'], state['message'] or 'from the %s' % state['source']),
                       report=lambda state: {'action_id': action_id, 'execution': state.get('record'),
                                             'execution_message': state['message']})
+
+
+def stacks_in(answer, action):
+    """The stacks of a list answer: the documented bare array, or an object wrapping it under ``stacks``."""
+    stacks = answer.get('stacks') if isinstance(answer, dict) else answer
+    if not isinstance(stacks, list) or not all(isinstance(stack, dict) for stack in stacks):
+        raise HwCloudError('%s: the answer is neither a list of stacks nor an object with a "stacks" list.' % action,
+                           details={'response': answer})
+    return stacks
 
 
 def execution_phase(record):

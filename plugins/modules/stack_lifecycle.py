@@ -138,49 +138,167 @@ EXAMPLES = r'''
 RETURN = r'''
 action_id:
   description: ID of the execution record the lifecycle started; V(null) when nothing was sent.
-  returned: always
+  returned: success, and on failure once the stack was read
   type: str
   sample: 6a1b2c3d-0000-4000-8000-000000000001
 last_action_id:
   description: ID of the stack's previous execution record, as the service answered; V(null) when nothing was sent.
-  returned: always
+  returned: success, and on failure once the stack was read
   type: str
   sample: 6a1b2c3d-0000-4000-8000-000000000000
 stack:
   description:
     - The stack as last read; V(null) when it does not exist (for example after C(delete)).
-  returned: always
+    - On a failure before the lifecycle was sent (a busy stack) or after it (the stack left C(Abnormal)), the stack as last seen.
+    - The service may return more keys than those listed here; they are passed on as it answers them.
+  returned: success, and on some failures (see above)
   type: dict
   contains:
     guid:
       description: Stack ID.
       type: str
       returned: always
+      sample: 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
     name:
       description: Stack name.
       type: str
       returned: always
+      sample: web
+    project_id:
+      description: Project the stack belongs to.
+      type: str
+      returned: when the service returns it
+      sample: 1551c7f6c808414d8e9f3c514a170f2e
     status:
       description: C(Running), C(Stopped), C(Abnormal), C(Pending), C(Processing), C(PartialStopped) or C(Unknow).
       type: str
       returned: always
       sample: Running
     inputs:
-      description: The stack's template inputs.
+      description: The stack's template inputs, as the service stored them.
       type: dict
       returned: when the service returns them
+      sample: {web_instances: '3'}
     template_id:
       description: ID of the stack's template.
       type: str
       returned: when the service returns it
+      sample: 0d7c9b8a-1e2f-4a3b-8c4d-5e6f7a8b9c0d
+    last_action_id:
+      description: ID of the stack's latest execution record.
+      type: str
+      returned: when the service returns it
+      sample: 6a1b2c3d-0000-4000-8000-000000000001
+    created_at:
+      description: When the stack was created.
+      type: str
+      returned: when the service returns it
+      sample: '2023-08-01T10:00:00Z'
+    updated_at:
+      description: When the stack last changed.
+      type: str
+      returned: when the service returns it
+      sample: '2023-08-01T11:00:00Z'
 execution:
-  description: The execution record as last read, when the module waited on it.
-  returned: when O(wait=true) and a lifecycle was sent and its record could be read
+  description:
+    - The execution record as last read, as the service answers it (not snake_cased).
+    - V(null) on a failed or timed-out wait when the record could not be read (the module then waited on the stack's status).
+  returned: when O(wait=true) and a lifecycle was sent and its record could be read; on failure of that wait
   type: dict
+  contains:
+    metadata:
+      description: The record's metadata.
+      type: dict
+      returned: always
+      contains:
+        name:
+          description: The execution ID (RV(action_id)).
+          type: str
+          returned: always
+          sample: 6a1b2c3d-0000-4000-8000-000000000001
+    spec:
+      description: What was run.
+      type: dict
+      returned: always
+      contains:
+        lifecycle:
+          description: The lifecycle, for example C(upgrade).
+          type: str
+          returned: always
+          sample: upgrade
+    status:
+      description: Where the execution is.
+      type: dict
+      returned: always
+      contains:
+        objectStatus:
+          description: C(phase) is C(Pending), C(Running), C(Succeeded) or C(Failed).
+          type: dict
+          returned: always
+          sample: {phase: Succeeded}
+        message:
+          description: The service's message, for example why the execution failed; may be empty.
+          type: str
+          returned: always
+          sample: element web timed out
+execution_message:
+  description:
+    - Why the execution failed (the record's message), or where the wait last saw it (for example C(stack status Abnormal)
+      when the record could not be read); V(null) when there is no message.
+  returned: on failure or timeout of the wait for the execution
+  type: str
+  sample: element web timed out
+invalid_option:
+  description: The option whose value breaks a rule; nothing was sent.
+  returned: on failure of an option check
+  type: str
+  sample: timeout
 error:
-  description: The HTTP status, service error code and message, and request ID of a failed call.
+  description: The failed HTTP call, and what the service answered.
   returned: on failure of an HTTP call
   type: dict
+  contains:
+    status:
+      description: HTTP status code.
+      type: int
+      returned: always
+      sample: 404
+    code:
+      description: The service's error code (C(errCode), C(error_code), C(code) or IAM's C(title)), or V(null).
+      type: str
+      returned: always
+      sample: AOS.0101
+    message:
+      description: The service's error message, or the start of a body that is not JSON (a proxy's page), or V(null).
+      type: str
+      returned: always
+      sample: The stack does not exist.
+    request_id:
+      description: The request ID to quote to support (C(X-Request-Id), or the body's C(request_id)), or V(null).
+      type: str
+      returned: always
+      sample: 5d2e6a8f0c1b4e7d9a3c2b1f0e9d8c7b
+    method:
+      description: HTTP method of the failed call.
+      type: str
+      returned: always
+      sample: GET
+    url:
+      description: URL of the failed call.
+      type: str
+      returned: always
+      sample: https://aos.ap-southeast-1.myhuaweicloud.com/v2/stacks/2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    body:
+      description: The response body, parsed when it is JSON, otherwise its first 300 characters.
+      type: raw
+      returned: always
+      sample: {code: AOS.0101, message: The stack does not exist.}
+retries:
+  description: One line per retried HTTP call (what failed, and the wait before the next attempt).
+  returned: at verbosity 3 (C(-vvv)) or more, when a call was retried
+  type: list
+  elements: str
+  sample: ['Reading AOS stack 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e: HTTP 503; retry 1 of 5 in 0.41s']
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import aos

@@ -12,7 +12,7 @@ from .state import SeedError, State
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="hwcloud-sim", description="Huawei Cloud API simulator (IAM, CDM, AOS).")
+    parser = argparse.ArgumentParser(prog="hwcloud-sim", description="Huawei Cloud API simulator (IAM, CDM, AOS, RFS).")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     parser.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default)")
     parser.add_argument("--state", metavar="FILE.json", help="seed state; default: the packaged default_state.json")

@@ -105,10 +105,20 @@ def show_stack(state, request, params):
     return 200, public_stack(stack), {}
 
 
+LIST_FILTERS = ("project_id", "name")
+
+
 def list_stacks(state, request, _params):
+    """``GET /v2/stacks?project_id=..&name=..``: a bare array; both filters are optional, neither may be empty or repeated."""
+    for key in LIST_FILTERS:
+        given = [value for name, value in request.query_pairs if name == key]
+        if len(given) > 1:
+            return _bad("%s must be given once, got %d values" % (key, len(given)))
+        if given and not given[0]:
+            return _bad("%s must not be empty" % key)
     wanted_project = request.query.get("project_id")
     if wanted_project is not None and wanted_project != request.project_id:
-        return 403, request.apigw_body("APIGW.0302", "project mismatch: project_id %s is not the caller's project" % wanted_project), {}
+        return error(403, "AOS.0102", "project %s is not the caller's project" % wanted_project)
     stacks = state.list_stacks(request.project_id, request.query.get("name"))
     return 200, [public_stack(s) for s in stacks], {}
 

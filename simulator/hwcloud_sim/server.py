@@ -13,7 +13,8 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import aos, cdm, iam, signing
+from . import aos, cdm, iam, rfs, signing
+from .seedkeys import merge_seed
 from .state import SeedError, State
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -34,7 +35,10 @@ ROUTES = [
     ("GET", re.compile(r"^/v2/stacks/%s/actions/%s$" % (_SEG, _SEG)), "aos", aos.show_action, ("stack_id", "action_id")),
 ]
 
+ROUTES.extend(rfs.ROUTES)
+
 INTERNAL_ERRORS = {"cdm": cdm.internal_error, "aos": aos.internal_error, "iam": iam.internal_error}
+INTERNAL_ERRORS["rfs"] = rfs.internal_error
 
 
 def guess_service(path):
@@ -44,6 +48,8 @@ def guess_service(path):
         return "cdm"
     if path.startswith("/v2/stacks"):
         return "aos"
+    if path.startswith("/v1/"):
+        return "rfs"
     return None
 
 
@@ -540,6 +546,7 @@ class _Handler(BaseHTTPRequestHandler):
             "service": service,
             "fault": fault_kind,
             "request_id": request.request_id,
+            "client_request_id": request.headers.get("client-request-id"),
         })
 
     # ------------------------------------------------------------ control
@@ -567,6 +574,8 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", "/_sim/reset"): lambda: _done(sim.reset),
             ("POST", "/_sim/clusters"): lambda: self._upsert(request, "id", sim.state.upsert_cluster),
             ("POST", "/_sim/stacks"): lambda: self._upsert(request, "guid", sim.state.upsert_stack),
+            ("POST", "/_sim/rfs_stacks"): lambda: self._upsert(request, "stack_name", sim.state.rfs.upsert),
+            ("POST", "/_sim/rfs_uris"): lambda: self._upsert(request, None, sim.state.rfs.add_uris),
             ("GET", "/_sim/faults"): sim.faults.list,
             ("POST", "/_sim/faults"): lambda: sim.faults.add(self._control_json(request)),
             ("DELETE", "/_sim/faults"): lambda: _done(sim.faults.clear),
@@ -589,7 +598,8 @@ class _Handler(BaseHTTPRequestHandler):
         seed = self._control_json(request)
         if not isinstance(seed, dict):
             raise SeedError("a state seed must be a JSON object")
-        self.sim.reset(seed)
+        # Partial: what the seed leaves out keeps the start seed's value (the default project and token, say).
+        self.sim.reset(merge_seed(self.sim.state.start_seed, seed))
         return self.sim.state.export()
 
     def _upsert(self, request, key, upsert):

@@ -14,6 +14,8 @@ import threading
 import time
 import uuid
 
+from .seedkeys import known_top_level_keys, object_key_problems, seed_key_problems
+
 DEFAULT_TRANSITION_SECONDS = 2.0
 DEFAULT_TOKEN_TTL_SECONDS = 86400
 DEFAULT_DELAY_SCALE = 0.01
@@ -145,6 +147,7 @@ class State:
         self.actions = {}
         self._cluster_steps = {}
         self._stack_runs = {}
+        self.rfs = None
         self.load(self.start_seed)
 
     # ------------------------------------------------------------------ seed
@@ -154,6 +157,9 @@ class State:
         seed = copy.deepcopy(seed)
         if not isinstance(seed, dict):
             raise SeedError("a state seed must be a JSON object")
+        problems = seed_key_problems(seed, known_top_level_keys(default_state_path()))
+        if problems:
+            raise SeedError("bad state seed: %s" % "; ".join(problems))
         settings = seed.get("settings") or {}
         if not isinstance(settings, dict):
             raise SeedError("settings must be an object")
@@ -210,6 +216,11 @@ class State:
             self._stack_runs = {}
             for stack in _list_of_objects(seed, "stacks"):
                 self._add_stack(stack, now)
+            # rfs_state builds on this module's helpers, so it is imported once this one exists.
+            from .rfs_state import RfsModel  # pylint: disable=import-outside-toplevel
+            # A fresh model, so that a bad seed leaves the previous one in place (load() restores __dict__).
+            self.rfs = RfsModel(self)
+            self.rfs.load(seed, now)
 
     def reset(self):
         self.load(self.start_seed)
@@ -326,6 +337,7 @@ class State:
                 action = self.actions[self._stack_runs[guid]]
                 if action["end"] <= now:
                     self._finish_run(guid, action)
+            self.rfs.settle(now)
 
     def _finish_run(self, guid, action):
         del self._stack_runs[guid]
@@ -434,6 +446,9 @@ class State:
             return copy.deepcopy(cluster), None, job_id
 
     def upsert_cluster(self, patch):
+        problems = object_key_problems("clusters", patch)
+        if problems:
+            raise SeedError("; ".join(problems))
         with self.lock:
             now = self.clock()
             self.settle(now)
@@ -535,6 +550,9 @@ class State:
             }
 
     def upsert_stack(self, patch):
+        problems = object_key_problems("stacks", patch)
+        if problems:
+            raise SeedError("; ".join(problems))
         with self.lock:
             now = self.clock()
             self.settle(now)
@@ -585,6 +603,7 @@ class State:
                 "clusters": copy.deepcopy(list(self.clusters.values())),
                 "stacks": copy.deepcopy(list(self.stacks.values())),
                 "actions": actions,
+                **self.rfs.export(),
             }
 
 

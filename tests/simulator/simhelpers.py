@@ -29,6 +29,31 @@ TOKEN = "sim-token"
 TOKEN_HEADERS = {"X-Auth-Token": TOKEN, "Content-Type": "application/json;charset=UTF-8"}
 TRANSITION = 0.2
 
+# A small RFS template: a VPC and var.disks disks, two outputs (test_rfs.py, test_rfs_sdk.py).
+RFS_TEMPLATE = '''
+variable "vpc_name" {
+  default = "vpc-a"
+}
+variable "disks" {
+  default = 1
+}
+resource "huaweicloud_vpc" "vpc" {
+  name = var.vpc_name
+  cidr = "10.0.0.0/16"
+}
+resource "huaweicloud_evs_volume" "disk" {
+  count = var.disks
+  name  = "${var.vpc_name}-disk-${count.index}"
+  size  = 10
+}
+output "vpc_name" {
+  value = var.vpc_name
+}
+output "vpc_id" {
+  value = huaweicloud_vpc.vpc.id
+}
+'''
+
 
 @contextlib.contextmanager
 def running_simulator(transition_seconds):

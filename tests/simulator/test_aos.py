@@ -53,19 +53,56 @@ def test_unknown_stack_404_aos_shape(sim):
     assert run(sim, {"lifecycle": "retry"}, "nope").status_code == 404
 
 
+def list_stacks(sim, query):
+    return requests.get(sim.url + "/v2/stacks", params=query, headers=TOKEN_HEADERS, timeout=5)
+
+
 def test_list_is_bare_array_filtered(sim):
-    resp = requests.get(sim.url + "/v2/stacks", params={"project_id": PROJECT, "name": "web"}, headers=TOKEN_HEADERS, timeout=5)
+    resp = list_stacks(sim, {"project_id": PROJECT, "name": "web"})
     assert resp.status_code == 200
     assert isinstance(resp.json(), list)
     assert [s["guid"] for s in resp.json()] == [STACK]
-    resp = requests.get(sim.url + "/v2/stacks", params={"project_id": PROJECT, "name": "ghost"}, headers=TOKEN_HEADERS, timeout=5)
-    assert resp.json() == []
+    assert resp.json()[0] == get_stack(sim).json()
+    assert list_stacks(sim, {"project_id": PROJECT, "name": "ghost"}).json() == []
+    # The name filter is exact: no prefix, no case folding.
+    assert list_stacks(sim, {"project_id": PROJECT, "name": "we"}).json() == []
+    assert list_stacks(sim, {"project_id": PROJECT, "name": "WEB"}).json() == []
     set_stack(sim, guid="elsewhere", name="web", project_id="ffffffffffffffffffffffffffffffff")
-    resp = requests.get(sim.url + "/v2/stacks", params={"name": "web"}, headers=TOKEN_HEADERS, timeout=5)
-    assert [s["guid"] for s in resp.json()] == [STACK]
+    assert [s["guid"] for s in list_stacks(sim, {"name": "web"}).json()] == [STACK]
     assert get_stack(sim, "elsewhere").status_code == 404
-    resp = requests.get(sim.url + "/v2/stacks", params={"project_id": "ffffffffffffffffffffffffffffffff"}, headers=TOKEN_HEADERS, timeout=5)
-    assert resp.status_code == 403 and resp.json()["error_code"] == "APIGW.0302"
+
+
+def test_list_without_name_is_every_stack_of_the_project(sim):
+    set_stack(sim, guid="stack-second-web", name="web")
+    set_stack(sim, guid="elsewhere", name="web", project_id="ffffffffffffffffffffffffffffffff")
+    resp = list_stacks(sim, {"project_id": PROJECT})
+    assert resp.status_code == 200
+    assert sorted(s["guid"] for s in resp.json()) == sorted([STACK, ABNORMAL_STACK, "stack-second-web"])
+    assert sorted(s["guid"] for s in list_stacks(sim, {"project_id": PROJECT, "name": "web"}).json()) == [STACK, "stack-second-web"]
+
+
+@pytest.mark.parametrize("query, status, code, words", [
+    ({"project_id": "ffffffffffffffffffffffffffffffff"}, 403, "AOS.0102", "not the caller's project"),
+    ({"project_id": ""}, 400, "AOS.0100", "project_id must not be empty"),
+    ({"project_id": PROJECT, "name": ""}, 400, "AOS.0100", "name must not be empty"),
+    ([("project_id", PROJECT), ("project_id", PROJECT)], 400, "AOS.0100", "project_id must be given once"),
+    ([("project_id", PROJECT), ("name", "web"), ("name", "broken")], 400, "AOS.0100", "name must be given once"),
+])
+def test_list_errors_are_aos_shaped(sim, query, status, code, words):
+    resp = list_stacks(sim, query)
+    assert resp.status_code == status
+    body = resp.json()
+    assert set(body) == {"code", "message", "extend", "showdetail"}
+    assert body["code"] == code and words in body["message"]
+
+
+def test_list_takes_faults_like_other_calls(sim):
+    requests.post(sim.url + "/_sim/faults", json={"method": "GET", "path": "^/v2/stacks$", "status": 503, "times": 1},
+                  timeout=5).raise_for_status()
+    assert list_stacks(sim, {"project_id": PROJECT}).status_code == 503
+    assert list_stacks(sim, {"project_id": PROJECT}).status_code == 200
+    # The rule matched the list only, not the read of one stack.
+    assert get_stack(sim).status_code == 200
 
 
 def test_upgrade_lifecycle_and_record_phases(sim):

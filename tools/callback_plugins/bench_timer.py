@@ -2,9 +2,9 @@
 # Copyright: hwcloud.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Record the duration of every task to a JSON file, for tools/bench.py.
+"""Record the duration of every task to a JSON file, for tools/bench.
 
-Not part of the collection's plugins: tools/bench.py enables it with
+Not part of the collection's plugins: tools/bench enables it with
 ``ANSIBLE_CALLBACK_PLUGINS=tools/callback_plugins ANSIBLE_CALLBACKS_ENABLED=bench_timer``
 and names the output file in ``HWCLOUD_BENCH_TIMINGS``. A task runs from
 ``v2_playbook_on_task_start`` to its result, as ``ansible.posix.profile_tasks``
@@ -31,7 +31,7 @@ import time
 
 from ansible.plugins.callback import CallbackBase
 
-# Result keys kept so that tools/bench.py can check that every measured task did its job.
+# Result keys kept so that tools/bench can check that every measured task did its job.
 KEPT_KEYS = ('changed', 'failed', 'status', 'msg', 'job_ids', 'action_id', 'skipped')
 
 
