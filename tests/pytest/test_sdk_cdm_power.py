@@ -60,6 +60,8 @@ def restart_request(**fields):
 
 
 def test_start_cluster_parses_and_starts(sim):
+    # Transitions slow enough to read the intermediate status.
+    sim.state.upsert_cluster({"id": STOPPED, "transition_seconds": 1})
     client = sdk_client(sim)
 
     answer = client.start_cluster(StartClusterRequest(cluster_id=STOPPED, body=CdmStartClusterReq(start={})))
@@ -72,6 +74,7 @@ def test_start_cluster_parses_and_starts(sim):
 
 
 def test_restart_cluster_sends_the_six_fields_and_parses_the_string_job_id(sim):
+    sim.state.upsert_cluster({"id": CLUSTER, "transition_seconds": 1})
     client = sdk_client(sim)
 
     answer = client.restart_cluster(restart_request())
