@@ -158,8 +158,9 @@ class PowerAction:
     ``act``: statuses the action is sent in. ``already``: statuses in which it is done or under
     way (nothing is sent; with ``wait``, the task waits for ``target``). ``settle``: statuses in
     transition (with ``wait``, wait for another status and decide again; without, fail).
-    ``refused``: status -> why the action cannot help there (``''`` for no more to say); the task
-    fails without sending anything. ``took_effect``: statuses that a re-read after a lost answer
+    ``refused``: status -> why the action cannot help there; the task fails without sending
+    anything. No action helps a cluster whose creation failed or that is frozen (``BROKEN``):
+    every action refuses those. ``took_effect``: statuses that a re-read after a lost answer
     takes as proof that the action landed. ``resend``: when that re-read proves nothing, send
     again (the stop of 0.1.0) or fail saying the outcome is unknown (at most once).
     """
@@ -173,7 +174,7 @@ class PowerAction:
         self.act = frozenset(act)
         self.already = frozenset(already)
         self.settle = frozenset(settle)
-        self.refused = dict(refused or {})
+        self.refused = dict(dict.fromkeys(BROKEN, ''), **(refused or {}))
         self.took_effect = frozenset(took_effect)
         self.resend = resend
 

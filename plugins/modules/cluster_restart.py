@@ -115,8 +115,6 @@ RESTART = cdm.PowerAction(
     refused={
         cdm.STOPPED: 'A stopped cluster is started, not restarted: use hwcloud.cloud.cluster_start.',
         cdm.STOPPING: 'A stopping cluster is started once stopped, not restarted: use hwcloud.cloud.cluster_start.',
-        cdm.CREATION_FAILED: '',
-        cdm.FROZEN: '',
     },
     # During restartDelayTime the cluster still reads 200 (or 300): only 500 proves that a lost restart landed.
     took_effect=[cdm.RESTARTING],

@@ -87,8 +87,6 @@ START = cdm.PowerAction(
     settle=[cdm.STOPPING, cdm.CREATING, cdm.RESTARTING],
     refused={
         cdm.FAILED: 'A start does not repair a failed cluster: hwcloud.cloud.cluster_restart brings it back.',
-        cdm.CREATION_FAILED: '',
-        cdm.FROZEN: '',
     },
     took_effect=[cdm.STARTING, cdm.NORMAL],
 )

@@ -246,7 +246,6 @@ STOP = cdm.PowerAction(
     act=[cdm.NORMAL, cdm.FAILED],
     already=[cdm.STOPPED, cdm.STOPPING],
     settle=[cdm.CREATING, cdm.RESTARTING, cdm.STARTING],
-    refused={cdm.CREATION_FAILED: '', cdm.FROZEN: ''},
     took_effect=[cdm.STOPPED, cdm.STOPPING],
     # A stop that a re-read does not show is sent again, as since 0.1.0: a second stop cannot do harm.
     resend=True,
