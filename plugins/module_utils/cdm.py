@@ -2,17 +2,21 @@
 # Copyright: hwcloud.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Cloud Data Migration (CDM): cluster URIs, statuses and waiters."""
+"""Cloud Data Migration (CDM): cluster URIs, statuses, waiters and the power path of stop, start and restart."""
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
 from urllib.parse import quote
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
+from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
 
 CREATING = '100'
@@ -29,10 +33,8 @@ STATUS_NAMES = {
     CREATING: 'creating', NORMAL: 'normal', FAILED: 'failed', CREATION_FAILED: 'creation failed',
     RESTARTING: 'restarting', FROZEN: 'frozen', STOPPED: 'stopped', STOPPING: 'stopping', STARTING: 'starting',
 }
-STOPPABLE = frozenset([NORMAL, FAILED])
-ALREADY_STOPPING = frozenset([STOPPED, STOPPING])
-IN_TRANSITION = frozenset([CREATING, RESTARTING, STARTING])
-UNSTOPPABLE = frozenset([CREATION_FAILED, FROZEN])
+# Statuses from which no power action can bring the cluster back: every wait ends on them.
+BROKEN = frozenset([CREATION_FAILED, FROZEN])
 
 
 def describe_status(status):
@@ -96,56 +98,224 @@ class CdmService:
                 jobs.extend(page)
                 listed += len(page)
                 total = answer.get('total')
-                if len(page) < JOBS_PAGE_SIZE or (isinstance(total, int) and listed >= total):
+                # The total is the authority: a service may cap pages below the size asked for.
+                if not page or (listed >= total if isinstance(total, int) else len(page) < JOBS_PAGE_SIZE):
                     break
             else:
                 raise HwCloudError('Listing the %s jobs of CDM cluster %s did not end after %d pages of %d.'
                                    % (job_type, cluster_id, MAX_JOB_PAGES, JOBS_PAGE_SIZE))
         return jobs
 
-    def stop_cluster(self, cluster_id, stop):
-        answer = self.client.request('POST', '%s/action' % self.cluster_url(cluster_id), {'stop': stop},
-                                     action='Stopping CDM cluster %s' % cluster_id)
+    def cluster_action(self, cluster_id, action, params, gerund):
+        """POST one power action (``{action: params}``); the job ids it answers, always as a list (restart answers a string)."""
+        answer = self.client.request('POST', '%s/action' % self.cluster_url(cluster_id), {action: params},
+                                     action='%s CDM cluster %s' % (gerund, cluster_id))
         job_ids = answer.get('jobId') if isinstance(answer, dict) else None
         if isinstance(job_ids, str):
             job_ids = [job_ids]
         return list(job_ids or [])
 
-    def settled_waiter(self, cluster_id):
-        """Wait for a cluster in transition (creating, starting, restarting) to settle."""
+    def settled_waiter(self, cluster_id, in_transition):
+        """Wait for a cluster in one of the ``in_transition`` statuses to settle."""
         return Waiter('CDM cluster %s to leave its transition state' % cluster_id,
                       read=lambda: self.get_cluster(cluster_id),
-                      done=lambda cluster: cluster_status(cluster) not in IN_TRANSITION,
-                      describe=lambda cluster: 'status ' + describe_status(cluster_status(cluster)),
-                      report=lambda cluster: {'cluster': cluster_result(cluster)})
+                      done=lambda cluster: cluster_status(cluster) not in in_transition,
+                      describe=_describe,
+                      report=_report)
 
-    def stopped_waiter(self, cluster_id, status_before):
-        """Wait for status 900; a failure state that appears after the stop ends the wait.
+    def power_waiter(self, action, cluster_id, before, proven=False, delay=0, clock=time.monotonic):
+        """Wait for ``action.target`` after ``action`` was sent to a cluster read as ``before``.
 
-        From ``300`` (failed) a stop goes through ``910``: ``300`` read again
-        after that is a failed stop, not the state from before it.
+        Until the cluster is seen leaving the status it had, that status is the old state, not the
+        outcome: ``300`` before a stop or a restart ends the wait only once the action has shown, and
+        a cluster restarted from ``200`` is back only once it has been seen away from ``200``, or once
+        its ``updated`` time has moved on, ``delay`` seconds (the restart's own delay) after the action
+        was sent (a restart quicker than one poll). ``proven``: a re-read after a lost answer already
+        saw the action under way.
         """
-        seen = {'stopping': False}
+        status_before = cluster_status(before)
+        updated_before = before.get('updated')
+        sent = clock()
+        seen = {'left': proven}
+
+        def read():
+            cluster = self.get_cluster(cluster_id)
+            if cluster_status(cluster) != status_before:
+                seen['left'] = True
+            return cluster
+
+        def done(cluster):
+            if cluster_status(cluster) != action.target:
+                return False
+            return seen['left'] or (cluster.get('updated') != updated_before and clock() - sent >= delay)
 
         def failed(cluster):
             status = cluster_status(cluster)
-            if status == STOPPING:
-                seen['stopping'] = True
-            if status in UNSTOPPABLE or (status == FAILED and (status_before != FAILED or seen['stopping'])):
+            if status in BROKEN or (status == FAILED and seen['left']):
                 return 'the cluster went to status %s%s' % (describe_status(status), _reasons(cluster))
             return None
 
-        return Waiter('CDM cluster %s to stop (status 900)' % cluster_id,
-                      read=lambda: self.get_cluster(cluster_id),
-                      done=lambda cluster: cluster_status(cluster) == STOPPED,
-                      failed=failed,
-                      describe=lambda cluster: 'status ' + describe_status(cluster_status(cluster)),
-                      report=lambda cluster: {'cluster': cluster_result(cluster)})
+        return Waiter('CDM cluster %s to %s (status %s)' % (cluster_id, action.name, action.target),
+                      read=read, done=done, failed=failed, describe=_describe, report=_report)
+
+
+def _describe(cluster):
+    return 'status ' + describe_status(cluster_status(cluster))
+
+
+def _report(cluster):
+    return {'cluster': cluster_result(cluster)}
 
 
 def _reasons(cluster):
     reasons = cluster.get('failedReasons') if isinstance(cluster, dict) else None
     return '; failed reasons: %s' % reasons if reasons else ''
+
+
+# ------------------------------------------------------------------ the power path (stop, start, restart)
+
+class PowerAction:
+    """What one power action does in each cluster status: the decision table a module declares.
+
+    ``act``: statuses the action is sent in. ``already``: statuses in which it is done or under
+    way (nothing is sent; with ``wait``, the task waits for ``target``). ``settle``: statuses in
+    transition (with ``wait``, wait for another status and decide again; without, fail).
+    ``refused``: status -> why the action cannot help there; the task fails without sending
+    anything. No action helps a cluster whose creation failed or that is frozen (``BROKEN``):
+    every action refuses those. ``took_effect``: statuses that a re-read after a lost answer
+    takes as proof that the action landed. ``resend``: when that re-read proves nothing, send
+    again (the stop of 0.1.0) or fail saying the outcome is unknown (at most once).
+    """
+
+    def __init__(self, name, participle, gerund, target, act, already=(), settle=(), refused=None,
+                 took_effect=(), resend=False):
+        self.name = name
+        self.participle = participle
+        self.gerund = gerund
+        self.target = target
+        self.act = frozenset(act)
+        self.already = frozenset(already)
+        self.settle = frozenset(settle)
+        self.refused = dict(dict.fromkeys(BROKEN, ''), **(refused or {}))
+        self.took_effect = frozenset(took_effect)
+        self.resend = resend
+
+
+class PowerModule(HwCloudModule):
+    """A module that runs one power action on one cluster: set ``action`` (a ``PowerAction``), and for an action
+    with parameters extend ``argument_spec`` and ``validate()`` and override ``request()`` (and ``delay()``);
+    ``preview()`` adds what check mode and diff mode show beyond the status."""
+
+    service = 'cdm'
+    action = None
+    argument_spec = dict(
+        cluster_id=dict(type='str'),
+        cluster_name=dict(type='str'),
+    )
+    module_kwargs = dict(
+        mutually_exclusive=[('cluster_id', 'cluster_name')],
+        required_one_of=[('cluster_id', 'cluster_name')],
+    )
+
+    def validate(self):
+        # required_one_of counts options given as null (cluster_id: "{{ none_var }}") as set.
+        if self.params['cluster_id'] is None and self.params['cluster_name'] is None:
+            raise InvalidOptionError('cluster_id', None, 'one of cluster_id and cluster_name is required')
+        check_length('cluster_id', self.params['cluster_id'], 1, 64)
+        check_length('cluster_name', self.params['cluster_name'], 1, 64)
+        self.require_project_id('for CDM, whose URIs carry it')
+
+    def request(self):
+        """The action's parameters, sent as ``{action.name: request()}``."""
+        return {}
+
+    def delay(self):
+        """Seconds the request asks the service to wait before it acts."""
+        return 0
+
+    def preview(self, service, cluster_id, cluster, result):
+        """Add to the result of a check-mode or diff-mode run, before anything is sent (see ``run_power_action``)."""
+
+    def run(self):
+        return run_power_action(self, self.action, self.request(), self.delay(), preview=self.preview)
+
+
+def run_power_action(module, action, params, delay=0, preview=None):
+    """Read the cluster, settle it, decide with ``action``'s table, send ``{action.name: params}``
+    at most once (check mode: not at all), wait; return the task's result.
+
+    ``module`` is the ``HwCloudModule`` running the task; ``delay``, the seconds the request asks the
+    service to wait before it acts (the cluster keeps its status meanwhile). ``preview(service, cluster_id, cluster,
+    result)``, when given, adds to the result of a check-mode or diff-mode run before anything is sent.
+    """
+    service = CdmService(module.client, module.endpoint, module.project_id)
+    if module.params['cluster_id']:
+        cluster = service.get_cluster(module.params['cluster_id'])
+    else:
+        cluster = service.find_cluster_by_name(module.params['cluster_name'])
+    cluster_id = cluster.get('id') or module.params['cluster_id']
+    status = cluster_status(cluster)
+
+    if status in action.settle:
+        if not module.params['wait']:
+            raise HwCloudError('CDM cluster %s is in status %s; it cannot be %s until it settles. '
+                               'Set wait: true to wait for it.' % (cluster_id, describe_status(status), action.participle),
+                               details={'cluster': cluster_result(cluster)})
+        cluster = module.wait_for(service.settled_waiter(cluster_id, action.settle), job_ids=[])
+        status = cluster_status(cluster)
+    if status in action.refused:
+        why = action.refused[status]
+        raise HwCloudError('CDM cluster %s cannot be %s: status %s.%s' % (cluster_id, action.participle, describe_status(status),
+                                                                          ' ' + why if why else ''),
+                           details={'cluster': cluster_result(cluster), 'job_ids': []})
+    if status not in action.act and status not in action.already:
+        raise HwCloudError('CDM cluster %s has status %s, which this module does not know how to %s.'
+                           % (cluster_id, describe_status(status), action.name), details={'cluster': cluster_result(cluster)})
+
+    will_change = status in action.act
+    result = dict(changed=will_change, job_ids=[], cluster=cluster_result(cluster))
+    if module.module._diff:  # pylint: disable=protected-access
+        after = {'status': action.target if will_change else status}
+        if will_change and action.target == status:
+            # The status alone cannot show this change (a restart ends where it began): show the request.
+            after[action.name] = camel_dict_to_snake_dict(params)
+        result['diff'] = dict(before={'status': status}, after=after)
+    if preview is not None and (module.check_mode or module.module._diff):  # pylint: disable=protected-access
+        preview(service, cluster_id, cluster, result)
+    if module.check_mode:
+        return result
+
+    proven = False
+    if will_change:
+        result['job_ids'], proven = _send_once(module, service, action, cluster_id, params)
+    if module.params['wait'] and (will_change or status != action.target):
+        cluster = module.wait_for(service.power_waiter(action, cluster_id, cluster, proven, delay), job_ids=result['job_ids'])
+        result['cluster'] = cluster_result(cluster)
+    return result
+
+
+def _send_once(module, service, action, cluster_id, params):
+    """``(job_ids, proven)``: the action sent once; a lost answer is settled by re-reading the cluster."""
+    seen = {}
+
+    def took_effect():
+        seen['cluster'] = service.get_cluster(cluster_id)
+        return cluster_status(seen['cluster']) in action.took_effect
+
+    try:
+        job_ids, proven = send_once(module.client, send=lambda: service.cluster_action(cluster_id, action.name, params, action.gerund),
+                                    took_effect=took_effect, resend=action.resend)
+    except OutcomeUnknownError as lost:
+        if action.resend or 'cluster' not in seen:
+            raise
+        cluster = seen['cluster']
+        lost.message = ('%s. A re-read shows status %s, which does not prove that it took effect, and it is never sent twice: '
+                        'the outcome is unknown. Read the cluster before running this task again.'
+                        % (lost.message, describe_status(cluster_status(cluster))))
+        lost.args = (lost.message,)
+        lost.details.update(job_ids=[], cluster=cluster_result(cluster))
+        raise
+    return job_ids or [], proven
 
 
 # ------------------------------------------------------------------ migration jobs (read only)

@@ -357,13 +357,15 @@ def decode_json(response, action):
                            status=response.status_code, request_id=request_id)
 
 
-def send_once(client, send, took_effect):
+def send_once(client, send, took_effect, resend=True):
     """Run a mutating call so that it takes effect at most once.
 
     When the answer is lost, ``took_effect()`` re-reads the resource (after a
     short backoff, so that a call still on its way can land): if the change is
     there the call is not sent again and ``(None, True)`` is returned;
-    otherwise it is resent, up to ``max_retries`` times. A resend that the
+    otherwise it is resent, up to ``max_retries`` times; with ``resend=False``
+    (a call whose effect a re-read cannot always show) it is never resent and
+    the ``OutcomeUnknownError`` is raised. A resend that the
     service refuses (400, 409) is re-read once more: the lost call may have landed
     in between, and then the refusal only says the change is already there.
     Returns ``(answer, confirmed_by_read)``.
@@ -377,7 +379,7 @@ def send_once(client, send, took_effect):
             if took_effect():
                 client.log('%s; a re-read shows it took effect, not sending it again' % lost.message)
                 return None, True
-            if attempt >= client.max_retries:
+            if not resend or attempt >= client.max_retries:
                 raise
             attempt += 1
             client.log('%s; a re-read shows it did not take effect, resending (%d of %d)'

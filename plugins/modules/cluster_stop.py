@@ -269,34 +269,33 @@ retries:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
-from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, require_int
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import require_int
 
 # The API types delayTime as a (32-bit) Integer.
 MAX_DELAY_TIME = 2 ** 31 - 1
 
+STOP = cdm.PowerAction(
+    'stop', participle='stopped', gerund='Stopping', target=cdm.STOPPED,
+    act=[cdm.NORMAL, cdm.FAILED],
+    already=[cdm.STOPPED, cdm.STOPPING],
+    settle=[cdm.CREATING, cdm.RESTARTING, cdm.STARTING],
+    took_effect=[cdm.STOPPED, cdm.STOPPING],
+    # A stop that a re-read does not show is sent again, as since 0.1.0: a second stop cannot do harm.
+    resend=True,
+)
 
-class ClusterStopModule(HwCloudModule):
-    service = 'cdm'
+
+class ClusterStopModule(cdm.PowerModule):
+    action = STOP
     argument_spec = dict(
-        cluster_id=dict(type='str'),
-        cluster_name=dict(type='str'),
+        cdm.PowerModule.argument_spec,
         stop_mode=dict(type='str', choices=['IMMEDIATELY', 'GRACEFULLY']),
         delay_time=dict(type='int'),
     )
-    module_kwargs = dict(
-        mutually_exclusive=[('cluster_id', 'cluster_name')],
-        required_one_of=[('cluster_id', 'cluster_name')],
-    )
 
     def validate(self):
-        # required_one_of counts options given as null (cluster_id: "{{ none_var }}") as set.
-        if self.params['cluster_id'] is None and self.params['cluster_name'] is None:
-            raise InvalidOptionError('cluster_id', None, 'one of cluster_id and cluster_name is required')
-        check_length('cluster_id', self.params['cluster_id'], 1, 64)
-        check_length('cluster_name', self.params['cluster_name'], 1, 64)
+        super().validate()
         delay_time = self.params['delay_time']
         if delay_time is not None:
             require_int('delay_time', delay_time)
@@ -306,9 +305,8 @@ class ClusterStopModule(HwCloudModule):
                 raise InvalidOptionError('delay_time', delay_time, 'it must be -1 (wait for running jobs) or greater than 0')
             if delay_time > MAX_DELAY_TIME:
                 raise InvalidOptionError('delay_time', delay_time, 'it must be at most %d seconds (a 32-bit integer)' % MAX_DELAY_TIME)
-        self.require_project_id('for CDM, whose URIs carry it')
 
-    def stop_request(self):
+    def request(self):
         stop = {}
         if self.params['stop_mode']:
             stop['stopMode'] = self.params['stop_mode']
@@ -316,50 +314,10 @@ class ClusterStopModule(HwCloudModule):
             stop['delayTime'] = self.params['delay_time']
         return stop
 
-    def run(self):
-        service = cdm.CdmService(self.client, self.endpoint, self.project_id)
-        if self.params['cluster_id']:
-            cluster = service.get_cluster(self.params['cluster_id'])
-        else:
-            cluster = service.find_cluster_by_name(self.params['cluster_name'])
-        cluster_id = cluster.get('id') or self.params['cluster_id']
-        status = cdm.cluster_status(cluster)
-
-        if status in cdm.IN_TRANSITION:
-            if not self.params['wait']:
-                raise HwCloudError('CDM cluster %s is in status %s; it cannot be stopped until it settles. '
-                                   'Set wait: true to wait for it.' % (cluster_id, cdm.describe_status(status)),
-                                   details={'cluster': cdm.cluster_result(cluster)})
-            cluster = self.wait_for(service.settled_waiter(cluster_id), job_ids=[])
-            status = cdm.cluster_status(cluster)
-        if status in cdm.UNSTOPPABLE:
-            raise HwCloudError('CDM cluster %s cannot be stopped: status %s.' % (cluster_id, cdm.describe_status(status)),
-                               details={'cluster': cdm.cluster_result(cluster), 'job_ids': []})
-        if status not in cdm.STOPPABLE and status not in cdm.ALREADY_STOPPING:
-            raise HwCloudError('CDM cluster %s has status %s, which this module does not know how to stop.'
-                               % (cluster_id, cdm.describe_status(status)), details={'cluster': cdm.cluster_result(cluster)})
-
-        will_change = status in cdm.STOPPABLE
-        result = dict(changed=will_change, job_ids=[], cluster=cdm.cluster_result(cluster))
-        if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = dict(before={'status': status}, after={'status': cdm.STOPPED if will_change else status})
-        if self.check_mode or self.module._diff:  # pylint: disable=protected-access
-            # Only here: a plain stop keeps its two calls.
-            cdm.report_running_jobs(service, cluster_id, cluster, result, self.params['stop_mode'],
-                                    warn=self.module.warn if self.check_mode else None)
-        if self.check_mode:
-            return result
-
-        if will_change:
-            result['job_ids'], _confirmed = send_once(
-                self.client,
-                send=lambda: service.stop_cluster(cluster_id, self.stop_request()),
-                took_effect=lambda: cdm.cluster_status(service.get_cluster(cluster_id)) in cdm.ALREADY_STOPPING)
-            result['job_ids'] = result['job_ids'] or []
-        if self.params['wait'] and (will_change or status == cdm.STOPPING):
-            cluster = self.wait_for(service.stopped_waiter(cluster_id, status), job_ids=result['job_ids'])
-            result['cluster'] = cdm.cluster_result(cluster)
-        return result
+    def preview(self, service, cluster_id, cluster, result):
+        # Only in check and diff mode: a plain stop keeps its two calls.
+        cdm.report_running_jobs(service, cluster_id, cluster, result, self.params['stop_mode'],
+                                warn=self.module.warn if self.check_mode else None)
 
 
 def main():

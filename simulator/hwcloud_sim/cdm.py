@@ -64,21 +64,44 @@ def _validate_stop(stop):
 
 
 def _validate_restart(restart):
+    """Every field is mandatory (the SDK always sends all six); ``instance``/``group`` are reserved: ``""`` with SERVICE."""
     for key, value in restart.items():
         if key not in RESTART_KEYS:
             return "restart.%s is not a known parameter" % key
         if value is None:
             return "restart.%s must not be null" % key
-    if "restartDelayTime" in restart and (not _is_int(restart["restartDelayTime"]) or restart["restartDelayTime"] < 0):
-        return "restart.restartDelayTime must be an integer >= 0"
-    if "restartMode" in restart and restart["restartMode"] not in RESTART_MODES:
+    for key in RESTART_KEYS:
+        if key not in restart:
+            return "restart.%s is mandatory" % key
+    delay = restart["restartDelayTime"]
+    if not _is_int(delay) or not 0 <= delay <= 2 ** 31 - 1:
+        return "restart.restartDelayTime must be an integer from 0 to 2147483647"
+    if restart["restartMode"] not in RESTART_MODES:
         return "restart.restartMode must be one of %s" % ", ".join(RESTART_MODES)
-    if "restartLevel" in restart and restart["restartLevel"] not in RESTART_LEVELS:
+    if restart["restartLevel"] not in RESTART_LEVELS:
         return "restart.restartLevel must be one of %s" % ", ".join(RESTART_LEVELS)
-    for key in ("type", "instance", "group"):
-        if key in restart and not isinstance(restart[key], str):
+    if restart["type"] != "cdm":
+        return "restart.type must be cdm"
+    for key in ("instance", "group"):
+        if not isinstance(restart[key], str):
             return "restart.%s must be a string" % key
+        if restart["restartLevel"] == "SERVICE" and restart[key] != "":
+            return "restart.%s must be empty with restartLevel SERVICE" % key
     return None
+
+
+# Why a cluster refuses a power action, by status: (code, message); None = the action is accepted.
+REFUSALS = {
+    "stop": {"900": ("Cdm.0031", "The cluster is already stopped or stopping."),
+             "910": ("Cdm.0031", "The cluster is already stopped or stopping.")},
+    "start": {"200": ("Cdm.0034", "The cluster is already running."),
+              "300": ("Cdm.0036", "The cluster is abnormal; it cannot be started, restart it."),
+              "910": ("Cdm.0032", "The cluster is in transition (status 910).")},
+    "restart": {"900": ("Cdm.0031", "The cluster is already stopped or stopping."),
+                "910": ("Cdm.0031", "The cluster is already stopped or stopping.")},
+}
+# The statuses each action is accepted in.
+ACCEPTS = {"stop": ("200", "300"), "start": ("900",), "restart": ("200", "300")}
 
 
 def _state_error(action, cluster):
@@ -87,16 +110,10 @@ def _state_error(action, cluster):
         return error(400, "Cdm.0033", "The cluster is frozen.")
     if status == "303":
         return error(400, "Cdm.0033", "The cluster creation failed.")
-    if status in ("900", "910"):
-        if action == "start" and status == "900":
-            return None
-        return error(400, "Cdm.0031", "The cluster is already stopped or stopping.")
-    if status in ("100", "500", "920"):
-        return error(400, "Cdm.0032", "The cluster is in transition (status %s)." % status)
-    if status in ("200", "300"):
-        if action == "start":
-            return error(400, "Cdm.0034", "The cluster is already running.")
+    if status in ACCEPTS[action]:
         return None
+    if status in REFUSALS[action]:
+        return error(400, *REFUSALS[action][status])
     return error(400, "Cdm.0032", "The cluster is in transition (status %s)." % status)
 
 
@@ -131,6 +148,9 @@ def cluster_action(state, request, params):
         return not_found()
     if failure is not None:
         return failure
+    if action == "restart":
+        # The SDK types restart's jobId as a string (start and stop answer a list).
+        return 200, {"jobId": job_id}, {}
     return 200, {"jobId": [job_id]}, {}
 
 

@@ -25,7 +25,7 @@ SEED_KEYS = {
     "agencies": ("name", "domain", "domain_id", "trusted_domains"),
     "metadata": ("instance_id", "name", "agency", "project_id", "domain", "token", "availability_zone"),
     "clusters": ("id", "name", "status", "statusDetail", "isFrozen", "actionProgress", "task", "failedReasons",
-                 "created", "updated", "project_id", "transition_seconds", "stop_fails"),
+                 "created", "updated", "project_id", "transition_seconds", "stop_fails", "start_fails", "restart_fails"),
     "stacks": ("guid", "name", "project_id", "template_id", "status", "inputs", "last_action_id", "created_at",
                "updated_at", "transition_seconds", "fail_next", "action_records"),
     "actions": ("id", "stack_id", "project_id", "lifecycle", "request", "phase", "message", "records"),

@@ -107,6 +107,31 @@ def _list_of_objects(seed, key):
     return copy.deepcopy(value)
 
 
+# ------------------------------------------------------------------ CDM start and restart
+
+# Seed keys that make the next start or restart of a cluster fail (every time, until removed), like stop_fails.
+POWER_FAULT_KEYS = ("start_fails", "restart_fails")
+# failedReasons as shared/api/cdm.md shows them: keyed by phase, each with errorCode and errorMsg.
+POWER_FAILURES = {"start": ("start_fails", "START_FAILED", "Cdm.0910"), "restart": ("restart_fails", "RESTART_FAILED", "Cdm.0920")}
+
+
+def power_steps(action, cluster, params, now, span, delay_scale):
+    """The timed patches of a start (``920`` at once, ``200`` after ``span``) or a restart (the status kept for
+    ``restartDelayTime`` scaled by ``delay_scale``, then ``500``, then ``200`` after ``span``); the first one is the
+    patch that begins the action. A ``start_fails``/``restart_fails`` cluster ends in ``300`` with its failedReasons."""
+    if action == "start":
+        begins, through = now, "920"
+    else:
+        begins, through = now + params["restartDelayTime"] * delay_scale, "500"
+    fault_key, phase, code = POWER_FAILURES[action]
+    if cluster.get(fault_key):
+        final = {"status": "300", "statusDetail": CLUSTER_STATUS_DETAIL["300"],
+                 "failedReasons": {phase: {"errorCode": code, "errorMsg": str(cluster[fault_key])}}}
+    else:
+        final = {"status": "200", "statusDetail": CLUSTER_STATUS_DETAIL["200"]}
+    return [(begins, {"status": through, "statusDetail": CLUSTER_STATUS_DETAIL[through]}), (begins + span, final)]
+
+
 class State:
     def __init__(self, seed=None, transition_seconds=None, clock=time.time):
         self.lock = threading.RLock()
@@ -494,19 +519,14 @@ class State:
                              "failedReasons": {"CDM.STOP": {"errCode": "Cdm.0100", "errMsg": str(cluster["stop_fails"])}}}
                 else:
                     final = {"status": "900", "statusDetail": CLUSTER_STATUS_DETAIL["900"]}
-            elif action == "start":
-                extra = 0.0
-                first = {"status": "920", "statusDetail": CLUSTER_STATUS_DETAIL["920"]}
-                final = {"status": "200", "statusDetail": CLUSTER_STATUS_DETAIL["200"]}
+                steps = [(now, first), (now + extra + span, final)]
             else:
-                extra = max(0, params.get("restartDelayTime", 0) or 0) * self.delay_scale()
-                first = {"status": "500", "statusDetail": CLUSTER_STATUS_DETAIL["500"]}
-                final = {"status": "200", "statusDetail": CLUSTER_STATUS_DETAIL["200"]}
-            cluster.update(first)
-            cluster["failedReasons"] = {}
-            cluster["task"] = {"id": job_id, "name": action}
-            cluster["updated"] = cdm_time(now)
-            self._cluster_steps[cluster_id] = [(now + extra + span, final)]
+                steps = power_steps(action, cluster, params, now, span, self.delay_scale())
+            steps[0][1].update(failedReasons={}, task={"id": job_id, "name": action})
+            if steps[0][0] <= now:
+                cluster.update(steps.pop(0)[1])
+                cluster["updated"] = cdm_time(now)
+            self._cluster_steps[cluster_id] = steps
             return copy.deepcopy(cluster), None, job_id
 
     def upsert_cluster(self, patch):
@@ -680,7 +700,7 @@ def _domain_name(domain):
 
 
 def public_cluster(cluster):
-    return {k: v for k, v in cluster.items() if k not in CLUSTER_SIM_KEYS}
+    return {k: v for k, v in cluster.items() if k not in CLUSTER_SIM_KEYS and k not in POWER_FAULT_KEYS}
 
 
 def public_stack(stack):

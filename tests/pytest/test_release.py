@@ -82,6 +82,21 @@ def test_survey_matches_cluster_stop():
         assert {"question_name", "variable", "type", "required"} <= set(question)
 
 
+def test_start_survey_matches_cluster_start():
+    with open(path("docs", "awx", "survey_start_cluster.json"), encoding="utf-8") as handle:
+        survey = json.load(handle)
+    assert module_documentation("cluster_start")["extends_documentation_fragment"][0] == "hwcloud.cloud.cdm_cluster"
+    # cluster_start's own options are those of its doc fragment.
+    with open(path("plugins", "doc_fragments", "cdm_cluster.py"), encoding="utf-8") as handle:
+        fragment = ast.parse(handle.read())
+    documentation = [node.value.value for node in ast.walk(fragment)
+                     if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "DOCUMENTATION"]
+    options = yaml.safe_load(documentation[0])["options"]
+    assert {question["variable"] for question in survey["spec"]} <= set(options)
+    for question in survey["spec"]:
+        assert {"question_name", "variable", "type", "required"} <= set(question)
+
+
 def test_execution_environment_definitions():
     meta = load_yaml("meta", "execution-environment.yml")
     assert meta["version"] == 1

@@ -32,6 +32,8 @@ CREDENTIAL_TYPE = os.path.join(ROOT, "docs", "awx", "credential_type.yml")
 SURVEY = os.path.join(ROOT, "docs", "awx", "survey_stop_cluster.json")
 DEMO = os.path.join(ROOT, "examples", "demo.yml")
 STOP_CLUSTER = os.path.join(ROOT, "docs", "awx", "stop_cluster.yml")
+START_SURVEY = os.path.join(ROOT, "docs", "awx", "survey_start_cluster.json")
+START_CLUSTER = os.path.join(ROOT, "docs", "awx", "start_cluster.yml")
 SIM_URL = os.environ.get("HWCLOUD_SIM_URL", "").rstrip("/")
 
 pytestmark = pytest.mark.skipif(not SIM_URL, reason="needs a simulator: run `make runner` (tools/with-sim)")
@@ -51,7 +53,7 @@ CREDENTIALS = {
 }
 SECRET_FIELDS_VALUES = ("sim-token", "sim-secret-key", "sim-password")
 
-MODULES = ("hwcloud.cloud.cluster_stop", "hwcloud.cloud.stack_lifecycle")
+MODULES = ("hwcloud.cloud.cluster_stop", "hwcloud.cloud.stack_lifecycle", "hwcloud.cloud.cluster_start")
 
 
 def load_credential_type():
@@ -207,3 +209,22 @@ def test_survey_job_template(stop_mode, tmp_path, monkeypatch):
     if stop_mode == "GRACEFULLY":
         expected["delayTime"] = -1
     assert stops == [{"stop": expected}], stops
+
+
+def test_start_survey_job_template(tmp_path, monkeypatch):
+    """docs/awx/start_cluster.yml with its survey's answer: the morning half of the night/morning recipe."""
+    with open(START_SURVEY, encoding="utf-8") as handle:
+        survey = json.load(handle)
+    assert [question["variable"] for question in survey["spec"]] == ["cluster_name"]
+
+    private_data_dir, envvars = prepare_job(tmp_path, monkeypatch, START_CLUSTER, CREDENTIALS["aksk"])
+    extravars = dict(cluster_name="cdm-stopped", hwcloud_endpoint=SIM_URL, hwcloud_poll_interval=1, hwcloud_wait_timeout=120)
+    first = run_job(private_data_dir, START_CLUSTER, envvars, extravars, "run1")
+    assert first.status == "successful", describe(first)
+    assert module_results(first) == {"hwcloud.cloud.cluster_start": [("runner_on_ok", True)]}, describe(first)
+    second = run_job(private_data_dir, START_CLUSTER, envvars, extravars, "run2")
+    assert second.status == "successful", describe(second)
+    assert module_results(second) == {"hwcloud.cloud.cluster_start": [("runner_on_ok", False)]}, describe(second)
+
+    starts = [entry["body"] for entry in sim_call("GET", "/_sim/requests") if entry["method"] == "POST" and entry["service"] == "cdm"]
+    assert starts == [{"start": {}}], starts

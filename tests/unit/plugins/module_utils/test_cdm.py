@@ -2,7 +2,7 @@
 # Copyright: hwcloud.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""cdm.py: URIs, status codes, the lookup by name and the two waiters."""
+"""cdm.py: URIs, status codes, the lookup by name, the waiters and the power path of stop, start and restart."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,9 +12,14 @@ import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import HwCloudClient, TokenAuth
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, WaitTimeoutError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, OutcomeUnknownError, WaitTimeoutError
 
 PROJECT_ID = '0605767a2c80d5a62f5cc0123456789a'
+# A power action shaped like cluster_stop's, and one that acts on its own target, like cluster_restart's.
+STOP = cdm.PowerAction('stop', 'stopped', 'Stopping', cdm.STOPPED, act=['200', '300'], already=['900', '910'],
+                       settle=['100', '500', '920'], refused={'303': '', '800': ''}, took_effect=['900', '910'], resend=True)
+RESTART = cdm.PowerAction('restart', 'restarted', 'Restarting', cdm.NORMAL, act=['200', '300'], settle=['100', '500', '920'],
+                          refused={'900': 'Start it.', '910': 'Start it.', '303': '', '800': ''}, took_effect=['500'])
 DEMO_ID = 'bae65496-643e-47ca-84af-948672de7eeb'
 
 
@@ -72,11 +77,9 @@ def test_describe_status():
     assert cdm.describe_status('42') == '42 (unknown status)'
 
 
-def test_status_sets_cover_every_documented_code_once():
-    groups = [cdm.STOPPABLE, cdm.ALREADY_STOPPING, cdm.IN_TRANSITION, cdm.UNSTOPPABLE]
-    codes = [code for group in groups for code in group]
-    assert sorted(codes) == ['100', '200', '300', '303', '500', '800', '900', '910', '920']
-    assert sorted(cdm.STATUS_NAMES) == sorted(codes)
+def test_every_documented_code_has_a_name():
+    assert sorted(cdm.STATUS_NAMES) == ['100', '200', '300', '303', '500', '800', '900', '910', '920']
+    assert cdm.BROKEN == frozenset(['303', '800'])
 
 
 def test_cluster_result_is_snake_case_with_the_status_as_a_string():
@@ -88,20 +91,21 @@ def test_cluster_result_is_snake_case_with_the_status_as_a_string():
     assert cdm.cluster_result(None) is None
 
 
-def test_stop_cluster_posts_the_body_and_returns_a_list_of_job_ids():
+def test_cluster_action_posts_the_body_and_returns_a_list_of_job_ids():
     client = FakeClient({'jobId': ['j1', 'j2']})
     service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
 
-    assert service.stop_cluster(DEMO_ID, {'stopMode': 'IMMEDIATELY'}) == ['j1', 'j2']
+    assert service.cluster_action(DEMO_ID, 'stop', {'stopMode': 'IMMEDIATELY'}, 'Stopping') == ['j1', 'j2']
     assert client.calls == [('POST', 'https://cdm.example.com/v1.1/%s/clusters/%s/action' % (PROJECT_ID, DEMO_ID),
                              {'stop': {'stopMode': 'IMMEDIATELY'}}, 'Stopping CDM cluster %s' % DEMO_ID)]
 
 
+# restart answers jobId as a string, start and stop as a list: always a list here.
 @pytest.mark.parametrize('answer, job_ids', [({'jobId': 'j1'}, ['j1']), ({}, []), ({'jobId': None}, []), ([], [])])
-def test_stop_cluster_tolerates_odd_answers(answer, job_ids):
+def test_cluster_action_tolerates_odd_answers(answer, job_ids):
     service = cdm.CdmService(FakeClient(answer), 'https://cdm.example.com', PROJECT_ID)
 
-    assert service.stop_cluster(DEMO_ID, {}) == job_ids
+    assert service.cluster_action(DEMO_ID, 'restart', {}, 'Restarting') == job_ids
 
 
 def test_find_by_name_returns_the_one_match():
@@ -139,7 +143,7 @@ def test_settled_waiter_waits_out_the_transition():
     client = FakeClient(cluster('100'), cluster('100'), cluster('200'))
     service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
 
-    assert run(service.settled_waiter(DEMO_ID))['status'] == '200'
+    assert run(service.settled_waiter(DEMO_ID, STOP.settle))['status'] == '200'
     assert len(client.calls) == 3
 
 
@@ -147,7 +151,7 @@ def test_settled_waiter_timeout_reports_the_cluster():
     service = cdm.CdmService(FakeClient(cluster('920')), 'https://cdm.example.com', PROJECT_ID)
 
     with pytest.raises(WaitTimeoutError) as caught:
-        run(service.settled_waiter(DEMO_ID), timeout=3)
+        run(service.settled_waiter(DEMO_ID, STOP.settle), timeout=3)
 
     assert caught.value.message == ('Timed out after 3s waiting for CDM cluster %s to leave its transition state; '
                                     'last seen: status 920 (starting) (3 polls)' % DEMO_ID)
@@ -155,31 +159,31 @@ def test_settled_waiter_timeout_reports_the_cluster():
 
 
 @pytest.mark.parametrize('before', ['200', '300', '910'])
-def test_stopped_waiter_ends_at_900(before):
+def test_stop_waiter_ends_at_900(before):
     client = FakeClient(cluster('910'), cluster('910'), cluster('900'))
     service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
 
-    assert run(service.stopped_waiter(DEMO_ID, before))['status'] == '900'
+    assert run(service.power_waiter(STOP, DEMO_ID, cluster(before)))['status'] == '900'
 
 
 @pytest.mark.parametrize('status', ['303', '800'])
-def test_stopped_waiter_fails_on_an_unstoppable_status(status):
+def test_stop_waiter_fails_on_an_unstoppable_status(status):
     service = cdm.CdmService(FakeClient(cluster('910'), cluster(status)), 'https://cdm.example.com', PROJECT_ID)
 
     with pytest.raises(HwCloudError) as caught:
-        run(service.stopped_waiter(DEMO_ID, '200'))
+        run(service.power_waiter(STOP, DEMO_ID, cluster('200')))
 
     assert caught.value.message == 'CDM cluster %s to stop (status 900) failed: the cluster went to status %s' % (
         DEMO_ID, cdm.describe_status(status))
 
 
-def test_stopped_waiter_fails_when_a_running_cluster_goes_to_300_with_the_reasons():
+def test_stop_waiter_fails_when_a_running_cluster_goes_to_300_with_the_reasons():
     reasons = {'CDM.STOP': {'errCode': 'Cdm.0100', 'errMsg': 'disk busy'}}
     service = cdm.CdmService(FakeClient(cluster('910'), cluster('300', failedReasons=reasons)),
                              'https://cdm.example.com', PROJECT_ID)
 
     with pytest.raises(HwCloudError) as caught:
-        run(service.stopped_waiter(DEMO_ID, '200'))
+        run(service.power_waiter(STOP, DEMO_ID, cluster('200')))
 
     assert caught.value.message == ("CDM cluster %s to stop (status 900) failed: the cluster went to status 300 (failed); "
                                     "failed reasons: {'CDM.STOP': {'errCode': 'Cdm.0100', 'errMsg': 'disk busy'}}" % DEMO_ID)
@@ -187,20 +191,20 @@ def test_stopped_waiter_fails_when_a_running_cluster_goes_to_300_with_the_reason
     assert caught.value.details['cluster']['failed_reasons'] == {'cdm.stop': {'err_code': 'Cdm.0100', 'err_msg': 'disk busy'}}
 
 
-def test_stopped_waiter_from_300_tolerates_300_before_the_stop_shows():
+def test_stop_waiter_from_300_tolerates_300_before_the_stop_shows():
     client = FakeClient(cluster('300'), cluster('910'), cluster('900'))
     service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
 
-    assert run(service.stopped_waiter(DEMO_ID, '300'))['status'] == '900'
+    assert run(service.power_waiter(STOP, DEMO_ID, cluster('300')))['status'] == '900'
     assert len(client.calls) == 3
 
 
-def test_stopped_waiter_from_300_fails_on_300_after_910():
+def test_stop_waiter_from_300_fails_on_300_after_910():
     client = FakeClient(cluster('910'), cluster('300'))
     service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
 
     with pytest.raises(HwCloudError) as caught:
-        run(service.stopped_waiter(DEMO_ID, '300'))
+        run(service.power_waiter(STOP, DEMO_ID, cluster('300')))
 
     assert 'the cluster went to status 300 (failed)' in caught.value.message
     assert len(client.calls) == 2
@@ -212,9 +216,210 @@ def test_service_against_the_simulator(sim):
 
     assert service.get_cluster(DEMO_ID)['status'] == '200'
     assert service.find_cluster_by_name('cdm-stopped')['status'] == '900'
-    assert len(service.stop_cluster(DEMO_ID, {'stopMode': 'GRACEFULLY', 'delayTime': -1})) == 1
-    assert service.stopped_waiter(DEMO_ID, '200').wait(10, 0.05)['status'] == '900'
+    assert len(service.cluster_action(DEMO_ID, 'stop', {'stopMode': 'GRACEFULLY', 'delayTime': -1}, 'Stopping')) == 1
+    assert service.power_waiter(STOP, DEMO_ID, cluster('200')).wait(10, 0.05)['status'] == '900'
     assert sim.requests('POST')[0]['body'] == {'stop': {'stopMode': 'GRACEFULLY', 'delayTime': -1}}
+
+
+def test_restart_waiter_does_not_end_on_the_200_read_before_the_restart_shows():
+    client = FakeClient(cluster('200'), cluster('200'), cluster('500'), cluster('200'))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert run(service.power_waiter(RESTART, DEMO_ID, cluster('200')))['status'] == '200'
+    assert len(client.calls) == 4
+
+
+def test_restart_waiter_proven_by_a_re_read_ends_on_the_first_200():
+    client = FakeClient(cluster('200'))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert run(service.power_waiter(RESTART, DEMO_ID, cluster('200'), proven=True))['status'] == '200'
+    assert len(client.calls) == 1
+
+
+def test_restart_waiter_takes_a_new_updated_time_after_the_delay_as_proof():
+    # A restart quicker than a poll: the cluster never reads 500, but its updated time moves on.
+    fake = FakeTime()
+    before = cluster('200', updated='2026-01-01T10:00:00')
+    client = FakeClient(cluster('200', updated='2026-01-01T10:00:00'), cluster('200', updated='2026-01-01T10:00:30'))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    waiter = service.power_waiter(RESTART, DEMO_ID, before, delay=0, clock=fake.clock)
+
+    assert waiter.wait(100, 1, clock=fake.clock, sleep=fake.sleep)['updated'] == '2026-01-01T10:00:30'
+    assert len(client.calls) == 2
+
+
+def test_restart_waiter_does_not_take_a_new_updated_time_during_the_delay():
+    fake = FakeTime()
+    before = cluster('200', updated='2026-01-01T10:00:00')
+    client = FakeClient(cluster('200', updated='2026-01-01T10:00:30'))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    waiter = service.power_waiter(RESTART, DEMO_ID, before, delay=10, clock=fake.clock)
+
+    waiter.wait(100, 1, clock=fake.clock, sleep=fake.sleep)
+    # Polls at 1, 2, ... 10 s: only the one at 10 s is past the delay.
+    assert len(client.calls) == 10
+
+
+def test_restart_waiter_from_300_fails_only_once_the_restart_showed():
+    reasons = {'RESTART_FAILED': {'errorCode': 'Cdm.0920', 'errorMsg': 'no VM'}}
+    client = FakeClient(cluster('300'), cluster('500'), cluster('300', failedReasons=reasons))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    with pytest.raises(HwCloudError) as caught:
+        run(service.power_waiter(RESTART, DEMO_ID, cluster('300')))
+
+    assert caught.value.message == ("CDM cluster %s to restart (status 200) failed: the cluster went to status 300 (failed); "
+                                    "failed reasons: {'RESTART_FAILED': {'errorCode': 'Cdm.0920', 'errorMsg': 'no VM'}}" % DEMO_ID)
+    assert len(client.calls) == 3
+
+
+# ------------------------------------------------------------------ the power path
+
+class FakeAnsibleModule:
+    def __init__(self, check_mode, diff):
+        self.check_mode = check_mode
+        self._diff = diff
+
+
+class FakeModule:
+    """What run_power_action uses of an HwCloudModule, with the waits run on a fake clock."""
+
+    endpoint = 'https://cdm.example.com'
+    project_id = PROJECT_ID
+
+    def __init__(self, client, check_mode=False, diff=False, **params):
+        self.client = client
+        self.module = FakeAnsibleModule(check_mode, diff)
+        self.check_mode = check_mode
+        self.params = dict(cluster_id=DEMO_ID, cluster_name=None, wait=True)
+        self.params.update(params)
+        self.waits = []
+
+    def wait_for(self, waiter, **details):
+        self.waits.append((waiter.name, details))
+        return run(waiter)
+
+
+class LosingClient(FakeClient):
+    """A FakeClient whose POSTs raise ``lost`` (an answer that never came back); it sleeps on no clock."""
+
+    max_retries = 5
+
+    def __init__(self, lost, *answers):
+        super().__init__(*answers)
+        self.lost = lost
+        self.logged = []
+
+    def request(self, method, url, body=None, action=None):
+        if method == 'POST':
+            self.calls.append((method, url, body, action))
+            raise self.lost
+        return super().request(method, url, body, action)
+
+    def sleep(self, seconds):
+        pass
+
+    def log(self, message):
+        self.logged.append(message)
+
+
+def methods(client):
+    return [call[0] for call in client.calls]
+
+
+def test_power_path_acts_once_and_waits_for_the_target():
+    client = FakeClient(cluster('200'), {'jobId': ['j1']}, cluster('910'), cluster('900'))
+
+    result = cdm.run_power_action(FakeModule(client), STOP, {'stopMode': 'IMMEDIATELY'})
+
+    assert result == {'changed': True, 'job_ids': ['j1'], 'cluster': cluster('900')}
+    assert methods(client) == ['GET', 'POST', 'GET', 'GET']
+    assert client.calls[1][2] == {'stop': {'stopMode': 'IMMEDIATELY'}}
+
+
+def test_power_path_in_check_mode_reads_only_and_runs_the_preview():
+    client = FakeClient(cluster('200'))
+    seen = []
+
+    def preview(service, cluster_id, found, result):
+        seen.append((cluster_id, found['status'], dict(result)))
+        result['running_jobs'] = []
+
+    result = cdm.run_power_action(FakeModule(client, check_mode=True, diff=True), STOP, {}, preview=preview)
+
+    assert result['changed'] is True and result['running_jobs'] == []
+    assert result['diff'] == {'before': {'status': '200'}, 'after': {'status': '900'}}
+    assert seen[0][:2] == (DEMO_ID, '200')
+    assert methods(client) == ['GET']
+
+
+def test_power_path_runs_no_preview_in_a_plain_run():
+    client = FakeClient(cluster('900'))
+
+    result = cdm.run_power_action(FakeModule(client), STOP, {}, preview=lambda *args: pytest.fail('preview in a plain run'))
+
+    assert result == {'changed': False, 'job_ids': [], 'cluster': cluster('900')}
+
+
+def test_power_path_diff_shows_the_request_when_the_status_cannot():
+    client = FakeClient(cluster('200'))
+
+    result = cdm.run_power_action(FakeModule(client, check_mode=True, diff=True), RESTART, {'restartMode': 'SOFTLY'})
+
+    assert result['diff'] == {'before': {'status': '200'}, 'after': {'status': '200', 'restart': {'restart_mode': 'SOFTLY'}}}
+
+
+def test_power_path_settles_first_on_the_same_budget_then_decides_again():
+    client = FakeClient(cluster('920'), cluster('920'), cluster('900'))
+    module = FakeModule(client)
+
+    with pytest.raises(HwCloudError) as caught:
+        cdm.run_power_action(module, RESTART, {})
+
+    assert caught.value.message == 'CDM cluster %s cannot be restarted: status 900 (stopped). Start it.' % DEMO_ID
+    assert [name for name, _details in module.waits] == ['CDM cluster %s to leave its transition state' % DEMO_ID]
+    assert module.waits[0][1] == {'job_ids': []}
+    assert 'POST' not in methods(client)
+
+
+def test_power_path_lost_answer_proven_by_a_re_read_is_not_resent():
+    lost = OutcomeUnknownError('Restarting CDM cluster x: no answer')
+    client = LosingClient(lost, cluster('200'), cluster('500'), cluster('200'))
+
+    result = cdm.run_power_action(FakeModule(client), RESTART, {})
+
+    assert result['changed'] is True and result['job_ids'] == []
+    # proven by the re-read: the wait ends on the first 200.
+    assert methods(client) == ['GET', 'POST', 'GET', 'GET']
+
+
+def test_power_path_lost_answer_not_proven_fails_as_unknown_when_at_most_once():
+    lost = OutcomeUnknownError('Restarting CDM cluster x: no answer')
+    client = LosingClient(lost, cluster('200'))
+
+    with pytest.raises(OutcomeUnknownError) as caught:
+        cdm.run_power_action(FakeModule(client), RESTART, {})
+
+    assert caught.value.message == ('Restarting CDM cluster x: no answer. A re-read shows status 200 (normal), which does not prove '
+                                    'that it took effect, and it is never sent twice: the outcome is unknown. '
+                                    'Read the cluster before running this task again.')
+    assert caught.value.details == {'job_ids': [], 'cluster': cluster('200')}
+    assert methods(client) == ['GET', 'POST', 'GET']
+
+
+def test_power_path_resends_an_unproven_stop_as_before():
+    lost = OutcomeUnknownError('Stopping CDM cluster x: no answer')
+    client = LosingClient(lost, cluster('200'))
+    client.max_retries = 1
+
+    with pytest.raises(OutcomeUnknownError) as caught:
+        cdm.run_power_action(FakeModule(client), STOP, {})
+
+    assert caught.value.message == 'Stopping CDM cluster x: no answer'
+    assert methods(client) == ['GET', 'POST', 'GET', 'POST', 'GET']
 
 
 # ------------------------------------------------------------------ migration jobs
@@ -367,3 +572,14 @@ def test_list_jobs_against_the_simulator_reads_every_page(sim):
     assert [(entry['query']['jobType'], entry['query']['page_no']) for entry in sim.requests('GET')] == [
         ('NORMAL_JOB', '1'), ('NORMAL_JOB', '2'), ('NORMAL_JOB', '3'), ('BATCH_JOB', '1'), ('SCENARIO_JOB', '1')]
     assert {entry['query']['page_size'] for entry in sim.requests('GET')} == {'100'}
+
+
+def test_list_jobs_follows_the_total_past_a_page_shorter_than_asked():
+    # A service that serves at most 50 per page: the total, not the page length, says when the listing ends.
+    client = FakeClient(jobs_page(['a%02d' % i for i in range(50)], 120), jobs_page(['b%02d' % i for i in range(50)], 120),
+                        jobs_page(['c%02d' % i for i in range(20)], 120), jobs_page([], 0), jobs_page([], 0))
+    service = cdm.CdmService(client, 'https://cdm.example.com', PROJECT_ID)
+
+    assert len(service.list_jobs(DEMO_ID)) == 120
+    assert job_queries(client)[:3] == ['?page_no=1&page_size=100&jobType=NORMAL_JOB', '?page_no=2&page_size=100&jobType=NORMAL_JOB',
+                                       '?page_no=3&page_size=100&jobType=NORMAL_JOB']
