@@ -70,10 +70,15 @@ class CdmService:
     def get_cluster(self, cluster_id):
         return self.client.request('GET', self.cluster_url(cluster_id), action='Reading CDM cluster %s' % cluster_id)
 
-    def find_cluster_by_name(self, name):
-        """The list call has no name filter, so matching is done here; zero or two matches are errors."""
+    def list_clusters(self):
+        """Every cluster of the project (entries that are not objects are skipped: they name no cluster)."""
         listing = self.client.request('GET', self.clusters_url, action='Listing CDM clusters')
         clusters = (listing.get('clusters') if isinstance(listing, dict) else None) or []
+        return [cluster for cluster in clusters if isinstance(cluster, dict)]
+
+    def find_cluster_by_name(self, name):
+        """The list call has no name filter, so matching is done here; zero or two matches are errors."""
+        clusters = self.list_clusters()
         matches = [cluster for cluster in clusters if cluster.get('name') == name]
         if not matches:
             raise HwCloudError("No CDM cluster named '%s' in project; %d cluster(s) listed." % (name, len(clusters)),
@@ -365,10 +370,7 @@ def read_clusters(service, cluster_id=None, cluster_name=None):
             if error.status == 404 and not str(error.code or '').startswith('APIGW.'):
                 return []
             raise
-    listing = service.client.request('GET', service.clusters_url, action='Listing CDM clusters')
-    clusters = (listing.get('clusters') if isinstance(listing, dict) else None) or []
-    return [cluster for cluster in clusters
-            if isinstance(cluster, dict) and (cluster_name is None or cluster.get('name') == cluster_name)]
+    return [cluster for cluster in service.list_clusters() if cluster_name is None or cluster.get('name') == cluster_name]
 
 
 def running_job_names(jobs):
