@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from bench.measure import wait_timing
+from bench.measure import fresh_simulator, wait_timing
 from bench.playbooks import WORK, measured_pair, run_playbook, wait_scenario_tasks
 from bench.scenarios import SCENARIOS, WAIT_SCENARIOS, WAIT_TRANSITION, scenario as scenario_named
 from bench.sim import BenchError, log_calls, sim_call, sim_log
@@ -57,16 +57,17 @@ def capture_payloads():
     labels = []
     tasks = []
     for scenario in SCENARIOS:
+        if not scenario.diagnosed:
+            continue
         pair = measured_pair(scenario, 0)
         for kind in ('module', 'uri') if scenario.diagnose_uri else ('module',):
             labels.append((scenario.name, kind))
-            reset, task = pair[kind]
-            task = dict(task, vars={'ansible_remote_tmp': os.path.join(root, scenario.name + '-' + kind)})
-            tasks.extend([reset, task])
+            task = dict(pair[kind][-1], vars={'ansible_remote_tmp': os.path.join(root, scenario.name + '-' + kind)})
+            tasks.extend(pair[kind][:-1] + [task])
     for wait in WAIT_SCENARIOS:
         labels.append((wait.name, 'module'))
         tasks.extend(wait_scenario_tasks(wait, 0, {'ansible_remote_tmp': os.path.join(root, wait.name + '-module')}))
-    sim_call('POST', '/_sim/reset')
+    fresh_simulator()
     run_playbook('payloads', tasks, {'ANSIBLE_KEEP_REMOTE_FILES': '1'})
     payloads = {}
     for name, kind in labels:
@@ -80,7 +81,8 @@ def capture_payloads():
 def reset(payload_name):
     """Put back the resource of a payload named ``<scenario>/<kind>``."""
     scenario = scenario_named(payload_name.split('/', 1)[0])
-    sim_call('POST', scenario.reset.path, scenario.reset.body)
+    if scenario.reset is not None:
+        sim_call('POST', scenario.reset.path, scenario.reset.body)
 
 
 def connect_counter():

@@ -53,10 +53,18 @@ def check_outcomes(tasks):
         raise BenchError('measured tasks did not do what they should:\n  ' + '\n  '.join(problems[:10]))
 
 
+def fresh_simulator():
+    """Back to the start seed, plus what the scenarios set up once per round."""
+    sim_call('POST', '/_sim/reset')
+    for scenario in SCENARIOS:
+        for call in scenario.setup:
+            sim_call('POST', call.path, call.body)
+
+
 def run_rounds(rounds, n, warmup=True):
     tasks, warmups = [], []
     for round_index in range(rounds):
-        sim_call('POST', '/_sim/reset')
+        fresh_simulator()
         sim_call('DELETE', '/_sim/requests')
         started = time.monotonic()
         records = run_playbook('round%d' % (round_index + 1), bench_tasks(n, round_index, warmup))

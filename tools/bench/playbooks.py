@@ -50,9 +50,12 @@ def module_task(label, scenario, **options):
 def measured_pair(scenario, index):
     """The (reset, measured) task lists of one module task and its uri twin, by kind."""
     module_label, uri_label = '%s/module %d' % (scenario.name, index), '%s/uri %d' % (scenario.name, index)
-    out = {'module': [reset_task(module_label, scenario.reset), module_task(module_label, scenario)]}
+
+    def reset(label):
+        return [] if scenario.reset is None else [reset_task(label, scenario.reset)]
+    out = {'module': reset(module_label) + [module_task(module_label, scenario)]}
     if scenario.uri is not None:
-        out['uri'] = [reset_task(uri_label, scenario.reset), uri_task(uri_label, scenario.uri)]
+        out['uri'] = reset(uri_label) + [uri_task(uri_label, scenario.uri)]
     return out
 
 
@@ -62,10 +65,10 @@ def bench_tasks(n, round_index, warmup=True):
     tasks = []
     for scenario in (SCENARIOS if warmup else []):
         for _kind, pair in sorted(measured_pair(scenario, 0).items()):
-            reset, task = pair
-            tasks.extend([reset, dict(task, name=task['name'].replace('bench ', 'warmup ', 1))])
+            task = pair[-1]
+            tasks.extend(pair[:-1] + [dict(task, name=task['name'].replace('bench ', 'warmup ', 1))])
     for scenario in SCENARIOS:
-        for index in range(n):
+        for index in range(scenario.tasks_per_round(n)):
             pair = measured_pair(scenario, index)
             # Alternate which one goes first, so that neither always follows the other.
             order = ['module', 'uri'] if (index + round_index) % 2 == 0 else ['uri', 'module']

@@ -19,7 +19,12 @@ from __future__ import annotations
 import dataclasses
 from typing import NamedTuple, Optional
 
-from bench.sim import CLUSTER_ID, STACK_ID, cluster_path
+from bench.sim import CLUSTER_ID, RFS_STACK, STACK_ID, cluster_path, rfs_seed_stack
+
+# The module/uri median time ratio a scenario with ``ratio_asserted`` must meet, unless it names its own.
+RATIO_TARGET = 1.10
+# cluster_start's own target (issue 13): a start is the same GET + POST as a stop, held closer to its uri task.
+START_RATIO_TARGET = 1.05
 
 
 class Reset(NamedTuple):
@@ -49,7 +54,8 @@ class Scenario:
     module_label: str
     module: str
     args: dict
-    reset: Reset
+    # None: nothing to put back (a task that changes nothing).
+    reset: Optional[Reset]
     uri_label: Optional[str] = None
     uri: Optional[Uri] = None
     # 'token' or 'password' (IAM password authentication: one IAM call per task).
@@ -62,17 +68,40 @@ class Scenario:
     iam_calls: int = 0
     # Whether the module/uri median time ratio is asserted (full mode only).
     ratio_asserted: bool = False
+    ratio_target: float = RATIO_TARGET
     # Whether the uri twin's AnsiballZ payload is diagnosed too (one uri payload is enough).
     diagnose_uri: bool = False
+    # Whether its AnsiballZ payload is diagnosed (runs alone, several times) at all.
+    diagnosed: bool = True
+    # Control calls made once per round, before its playbook (the simulator is reset first).
+    setup: tuple = ()
+    # At most this many measured tasks per round (a slow task: the bench stays short).
+    max_n: Optional[int] = None
+
+    def tasks_per_round(self, n):
+        return n if self.max_n is None else min(n, self.max_n)
 
 
 CLUSTER_RUNNING = Reset('/_sim/clusters', {'id': CLUSTER_ID, 'status': '200'})
 CLUSTER_STOPPED = Reset('/_sim/clusters', {'id': CLUSTER_ID, 'status': '900'})
 STACK_RUNNING = Reset('/_sim/stacks', {'guid': STACK_ID, 'status': 'Running', 'inputs': {'param1': 'value0'}})
+# The execution plan of a stack is ready as soon as it is made: what a task waits for is its poll_interval.
+RFS_STACK_SETTLED = Reset('/_sim/rfs_stacks', {'stack_name': RFS_STACK, 'transition_seconds': 0})
 
 STOP_MODE = 'IMMEDIATELY'
 STOP_ARGS = {'cluster_id': CLUSTER_ID, 'stop_mode': STOP_MODE}
 LIFECYCLE_INPUTS = {'param1': 'bench'}
+
+# rfs_stack on demo-rfs with the template and vars it was deployed with: the plan shows no change.
+_RFS_SEED = rfs_seed_stack()
+RFS_NOOP_ARGS = {'stack_name': RFS_STACK, 'template_body': _RFS_SEED['template_body'],
+                 'vars': dict((var['var_key'], var['var_value']) for var in _RFS_SEED['vars_structure'])}
+# A short interval, so that the plan's wait does not hide the rest of the task; and the default.
+RFS_FAST_POLL = 0.1
+RFS_DEFAULT_POLL = 5
+# rfs_stack_info lists every stack: the seed's 2 and these, 300 in all, 3 pages of 100.
+RFS_LISTED_STACKS = 300
+RFS_EXTRA_STACKS = tuple(Reset('/_sim/rfs_stacks', {'stack_name': 'bench-rfs-%03d' % index}) for index in range(RFS_LISTED_STACKS - 2))
 
 SCENARIOS = [
     Scenario('stop', 'cluster_stop, wait: false, token', 'hwcloud.cloud.cluster_stop', STOP_ARGS, CLUSTER_RUNNING,
@@ -89,9 +118,23 @@ SCENARIOS = [
              changed=False, max_calls=1, exact_calls=1),
     Scenario('password', 'cluster_stop, wait: false, IAM password auth', 'hwcloud.cloud.cluster_stop', STOP_ARGS,
              CLUSTER_RUNNING, auth='password', iam_calls=1),
+    Scenario('start', 'cluster_start, wait: false, token', 'hwcloud.cloud.cluster_start', {'cluster_id': CLUSTER_ID},
+             CLUSTER_STOPPED, uri_label='uri POST .../clusters/{id}/action (start)',
+             uri=Uri('POST', cluster_path('/action'), {'start': {}}), max_calls=2, exact_calls=2,
+             ratio_asserted=True, ratio_target=START_RATIO_TARGET),
+    Scenario('start-rerun', 'cluster_start on a running cluster (idempotent), token', 'hwcloud.cloud.cluster_start',
+             {'cluster_id': CLUSTER_ID}, CLUSTER_RUNNING, changed=False, max_calls=1, exact_calls=1),
+    Scenario('info', 'cluster_info by id, without jobs, token', 'hwcloud.cloud.cluster_info', {'cluster_id': CLUSTER_ID},
+             CLUSTER_RUNNING, uri_label='uri GET .../clusters/{id}', uri=Uri('GET', cluster_path()),
+             changed=False, max_calls=1, exact_calls=1),
+    Scenario('rfs-noop', 'rfs_stack rerun, no change, poll_interval: %s, token' % RFS_FAST_POLL, 'hwcloud.cloud.rfs_stack',
+             dict(RFS_NOOP_ARGS, poll_interval=RFS_FAST_POLL), RFS_STACK_SETTLED, changed=False, max_calls=5, exact_calls=5),
+    Scenario('rfs-noop-default', 'rfs_stack rerun, no change, poll_interval: %s (default), token' % RFS_DEFAULT_POLL,
+             'hwcloud.cloud.rfs_stack', dict(RFS_NOOP_ARGS, poll_interval=RFS_DEFAULT_POLL), RFS_STACK_SETTLED,
+             changed=False, max_calls=5, exact_calls=5, max_n=2, diagnosed=False),
+    Scenario('rfs-info', 'rfs_stack_info, %d stacks, token' % RFS_LISTED_STACKS, 'hwcloud.cloud.rfs_stack_info', {}, None,
+             changed=False, max_calls=3, exact_calls=3, setup=RFS_EXTRA_STACKS),
 ]
-
-RATIO_TARGET = 1.10
 
 
 def scenario(name):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 
@@ -16,6 +17,11 @@ TOKEN = 'sim-token'
 USER, PASSWORD, DOMAIN = 'sim-user', 'sim-password', 'sim-domain'
 CLUSTER_ID = 'bae65496-643e-47ca-84af-948672de7eeb'
 STACK_ID = 'stack-demo-0001'
+RFS_STACK = 'demo-rfs'
+SEED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                    'simulator', 'hwcloud_sim', 'default_state.json')
+# Each run of rfs_stack names its execution plan afresh: one shape for all of them.
+PLAN_NAME = re.compile(r'/execution-plans/[^/]+')
 
 
 class BenchError(Exception):
@@ -54,5 +60,13 @@ def cluster_path(suffix=''):
     return '/v1.1/%s/clusters/%s%s' % (PROJECT_ID, CLUSTER_ID, suffix)
 
 
+def rfs_seed_stack(name=RFS_STACK):
+    """The seed of the RFS stack ``name``: its template and vars, for a run that changes nothing."""
+    with open(SEED, encoding='utf-8') as handle:
+        stacks = json.load(handle)['rfs_stacks']
+    return next(stack for stack in stacks if stack['stack_name'] == name)
+
+
 def short_path(path):
-    return path.replace(PROJECT_ID, '{project}').replace(CLUSTER_ID, '{cluster}').replace(STACK_ID, '{stack}')
+    path = path.replace(PROJECT_ID, '{project}').replace(CLUSTER_ID, '{cluster}').replace(STACK_ID, '{stack}')
+    return PLAN_NAME.sub('/execution-plans/{plan}', path)
