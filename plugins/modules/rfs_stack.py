@@ -293,7 +293,6 @@ credentials_source:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_url
@@ -385,23 +384,18 @@ class RfsStackModule(HwCloudModule):
             return self.create(service)
         return self.update(service, stack)
 
+    def waiting(self):
+        """What ``rfs`` flows wait with: the task's ``wait_for``, or ``None`` to read the stack once."""
+        return self.wait_for if self.params['wait'] else None
+
     def absent(self, service, stack):
         name = self.params['stack_name']
         result = dict(self.empty_result(stack), changed=stack is not None)
         if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = dict(before={'stack_name': name, 'status': rfs.stack_status(stack)}, after={'stack_name': name, 'status': rfs.ABSENT})
+            result['diff'] = rfs.status_diff(name, rfs.stack_status(stack), rfs.ABSENT)
         if stack is None or self.check_mode:
             return result
-        stack_id = stack.get('stack_id')
-
-        def took_effect():
-            return rfs.stack_status(service.get_stack(name, stack_id)) in (rfs.ABSENT, rfs.DELETION_IN_PROGRESS)
-
-        send_once(self.client, send=lambda: service.delete_stack(name, stack_id, self.params['retain_all_resources']), took_effect=took_effect)
-        if self.params['wait']:
-            result['stack'] = self.wait_for(service.deletion_waiter(name, stack_id), stack=stack, changed=True)
-        else:
-            result['stack'] = service.get_stack(name, stack_id)
+        result['stack'] = rfs.delete_stack(service, name, stack, self.params['retain_all_resources'], self.waiting())
         return result
 
     def create(self, service):
@@ -414,23 +408,14 @@ class RfsStackModule(HwCloudModule):
             self.module.warn('estimate_price: RFS prices execution plans, and a plan needs an existing stack; '
                              'stack %s does not exist yet, so there is no price.' % name)
         if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = dict(before={'stack_name': name, 'status': rfs.ABSENT},
-                                  after={'stack_name': name, 'status': rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE})
+            result['diff'] = rfs.status_diff(name, rfs.ABSENT, rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE)
         if self.check_mode:
             return result
         body = dict(self.deployment_fields(), stack_name=name)
         for option in CREATION_OPTIONS:
             if self.params[option] is not None:
                 body[option] = self.params[option]
-        answer, _confirmed = send_once(self.client, send=lambda: service.create_stack(body),
-                                       took_effect=lambda: service.get_stack(name) is not None)
-        answer = answer or {}
-        result['deployment_id'] = answer.get('deployment_id')
-        if self.params['wait']:
-            waiter = service.deployment_waiter(name, answer.get('stack_id'), result['deployment_id'], with_template=self.has_template())
-            result['stack'] = self.wait_for(waiter, deployment_id=result['deployment_id'], changed=True)
-        else:
-            result['stack'] = service.get_stack(name, answer.get('stack_id'))
+        result['stack'], result['deployment_id'] = rfs.create_stack(service, body, self.has_template(), self.waiting())
         return self.with_outputs(service, result)
 
     def update(self, service, stack):
@@ -452,19 +437,12 @@ class RfsStackModule(HwCloudModule):
                 result['diff'] = rfs.plan_diff(name, result['plan'])
             if result['changed'] and not self.check_mode:
                 result['deployment_id'] = flow.apply()
-        if not result['plan']['applied']:
-            return self.with_outputs(service, result)
-        if self.params['wait']:
-            result['stack'] = self.wait_for(service.deployment_waiter(name, stack_id, result['deployment_id']),
-                                            deployment_id=result['deployment_id'], plan=result['plan'], changed=True)
-        else:
-            result['stack'] = service.get_stack(name, stack_id)
+        if result['plan']['applied']:
+            result['stack'] = flow.follow(stack, self.params['wait'])
         return self.with_outputs(service, result)
 
     def with_outputs(self, service, result):
-        stack = result['stack']
-        if rfs.stack_status(stack) == rfs.DEPLOYMENT_COMPLETE:
-            result['outputs'] = service.outputs(stack['stack_name'], stack.get('stack_id'))
+        result['outputs'] = rfs.outputs_of(service, self.params['stack_name'], result['stack'])
         return result
 
 
