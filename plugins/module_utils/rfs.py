@@ -39,6 +39,8 @@ PLAN_APPLYING = frozenset(['APPLY_IN_PROGRESS', 'APPLIED'])
 PLAN_APPLIED = 'APPLIED'
 NO_OPERATION = 'NO_OPERATION'
 SUMMARY_KEYS = ('resource_add', 'resource_update', 'resource_delete', 'resource_import')
+# Set when the stack is created; RFS changes them on an existing stack with another call than a deployment.
+CREATION_OPTIONS = ('description', 'agencies', 'enable_auto_rollback', 'enable_deletion_protection')
 
 MAX_NAME = 128
 MAX_VARS = 100
@@ -466,6 +468,30 @@ def describe_stack(stack):
 
 
 # ------------------------------------------------------------------ the stack's life
+
+def settle_stack(service, stack_name, stack, wait_for=None, details=None):
+    """A busy stack once it has settled; without ``wait_for`` (no wait), a failure: nothing goes into a busy stack.
+
+    ``details`` go into the failure's result, so that it has the module's keys.
+    """
+    if wait_for is None:
+        raise HwCloudError('RFS stack %s is %s: nothing is deployed into or deleted from a busy stack. '
+                           'Set wait: true to wait for it to settle first.' % (stack_name, stack_status(stack)), details=details)
+    return wait_for(service.settled_waiter(stack_name, stack.get('stack_id')), **(details or {}))
+
+
+def creation_body(stack_name, fields, options):
+    """The body that creates a stack: its template and vars ``fields`` and the creation ``options`` that are set."""
+    body = dict(fields, stack_name=stack_name)
+    body.update((key, value) for key, value in options.items() if value is not None)
+    return body
+
+
+def creation_options_unchanged(stack, options):
+    """Warnings for the creation options given that differ from the existing stack's: a deployment does not change them."""
+    return ['%s differs from the stack\'s (%s); it is used when a stack is created, and was not changed.' % (key, stack.get(key))
+            for key in CREATION_OPTIONS if options.get(key) is not None and stack.get(key) is not None and options[key] != stack.get(key)]
+
 
 def status_diff(stack_name, before, after):
     """Diff mode for a creation or deletion: the stack's status before and after."""

@@ -299,8 +299,6 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import ch
 
 DEPLOYMENT_OPTIONS = ('template_body', 'template_uri', 'vars', 'vars_body', 'vars_uri')
 VARS_OPTIONS = ('vars', 'vars_body', 'vars_uri')
-# Set when the stack is created; RFS changes them on an existing stack with another call than a deployment.
-CREATION_OPTIONS = ('description', 'agencies', 'enable_auto_rollback', 'enable_deletion_protection')
 
 
 class RfsStackModule(HwCloudModule):
@@ -354,6 +352,9 @@ class RfsStackModule(HwCloudModule):
         params = self.params
         return rfs.deployment_fields(params['template_body'], params['template_uri'], params['vars'], params['vars_body'], params['vars_uri'])
 
+    def creation_options(self):
+        return dict((option, self.params[option]) for option in rfs.CREATION_OPTIONS)
+
     def has_template(self):
         return bool(self.params['template_body'] or self.params['template_uri'])
 
@@ -373,10 +374,7 @@ class RfsStackModule(HwCloudModule):
         stack = service.get_stack(name)
         self.guard(stack)
         if rfs.stack_status(stack) in rfs.IN_PROGRESS:
-            if not self.params['wait']:
-                raise HwCloudError('RFS stack %s is %s: nothing is deployed into or deleted from a busy stack. '
-                                   'Set wait: true to wait for it to settle first.' % (name, stack['status']), details=self.empty_result(stack))
-            stack = self.wait_for(service.settled_waiter(name, stack.get('stack_id')), **self.empty_result(stack))
+            stack = rfs.settle_stack(service, name, stack, self.waiting(), self.empty_result(stack))
             self.guard(stack)
         if self.params['state'] == 'absent':
             return self.absent(service, stack)
@@ -411,19 +409,14 @@ class RfsStackModule(HwCloudModule):
             result['diff'] = rfs.status_diff(name, rfs.ABSENT, rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE)
         if self.check_mode:
             return result
-        body = dict(self.deployment_fields(), stack_name=name)
-        for option in CREATION_OPTIONS:
-            if self.params[option] is not None:
-                body[option] = self.params[option]
+        body = rfs.creation_body(name, self.deployment_fields(), self.creation_options())
         result['stack'], result['deployment_id'] = rfs.create_stack(service, body, self.has_template(), self.waiting())
         return self.with_outputs(service, result)
 
     def update(self, service, stack):
         name, stack_id = self.params['stack_name'], stack.get('stack_id')
-        for option in CREATION_OPTIONS:
-            if self.params[option] is not None and stack.get(option) is not None and self.params[option] != stack.get(option):
-                self.module.warn('%s differs from the stack\'s (%s); it is used when a stack is created, and was not changed.'
-                                 % (option, stack.get(option)))
+        for warning in rfs.creation_options_unchanged(stack, self.creation_options()):
+            self.module.warn(warning)
         result = dict(self.empty_result(stack), changed=False)
         if not self.has_template():
             if rfs.stack_status(stack) in rfs.BROKEN:
