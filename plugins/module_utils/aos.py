@@ -10,8 +10,9 @@ __metaclass__ = type
 
 from urllib.parse import quote, urlencode
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, absent_on_404
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import ABSENT, Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import status_of as stack_status
 
 RUNNING = 'Running'
 ABNORMAL = 'Abnormal'
@@ -20,16 +21,23 @@ LIFECYCLES = ('create', 'delete', 'upgrade', 'rollback', 'retry')
 FAILURE_STRATEGIES = ('DoNothing', 'Rollback')
 SUCCEEDED = 'Succeeded'
 FAILED = 'Failed'
-ABSENT = 'absent'
-
-
-def stack_status(stack):
-    return ABSENT if stack is None else stack.get('status')
 
 
 def stack_result(stack):
     # AOS already answers in snake_case; only absence needs a shape of its own.
     return None if stack is None else dict(stack)
+
+
+def stack_object(answer, action):
+    """A stack as read: the service must answer an object, anything else is reported as what it is."""
+    if not isinstance(answer, dict):
+        raise HwCloudError('%s: the answer is not a stack object: %s' % (action, _excerpt(answer)), details={'response': answer})
+    return answer
+
+
+def _excerpt(value, limit=200):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + '...'
 
 
 class AosService:
@@ -46,27 +54,20 @@ class AosService:
 
     def get_stack(self, stack_id):
         """The stack, or ``None`` when the service answers 404."""
-        try:
-            return self.client.request('GET', self.stack_url(stack_id), action='Reading AOS stack %s' % stack_id)
-        except HwCloudError as error:
-            if error.status == 404:
-                return None
-            raise
+        action = 'Reading AOS stack %s' % stack_id
+        stack = absent_on_404(lambda: self.client.request('GET', self.stack_url(stack_id), action=action))
+        return None if stack is None else stack_object(stack, action)
 
     def require_stack(self, stack_id):
         """The stack, or the service's own 404 as the failure."""
-        return self.client.request('GET', self.stack_url(stack_id), action='Reading AOS stack %s' % stack_id)
+        action = 'Reading AOS stack %s' % stack_id
+        return stack_object(self.client.request('GET', self.stack_url(stack_id), action=action), action)
 
     def list_stacks(self, name=None):
         """The project's stacks, or those named ``name``; ``[]`` when the service answers 404."""
         query = [('project_id', self.project_id)] + ([('name', name)] if name is not None else [])
         action = 'Listing AOS stacks' + (' named %s' % name if name is not None else '')
-        try:
-            answer = self.client.request('GET', '%s?%s' % (self.stacks_url, urlencode(query)), action=action)
-        except HwCloudError as error:
-            if error.status == 404:
-                return []
-            raise
+        answer = absent_on_404(lambda: self.client.request('GET', '%s?%s' % (self.stacks_url, urlencode(query)), action=action), [])
         # A service that ignores the name filter must not hand back other stacks as the named one.
         return [stack for stack in stacks_in(answer, action) if name is None or stack.get('name') == name]
 

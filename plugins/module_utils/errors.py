@@ -76,6 +76,26 @@ class InvalidOptionError(HwCloudError):
         self.details = {'invalid_option': option}
 
 
+def is_absent(error):
+    """True when an error says that the resource asked for does not exist: a 404 from the service itself.
+
+    API Gateway answers 404 with its own ``APIGW.*`` code when the endpoint or the path is wrong:
+    that says nothing about the resource, and taken as "absent" it would report an empty list or
+    create a second resource, so it stays a failure.
+    """
+    return isinstance(error, HwCloudError) and error.status == 404 and not str(error.code or '').startswith('APIGW.')
+
+
+def absent_on_404(call, absent=None):
+    """``call()``, or ``absent`` when it fails because the resource does not exist (see ``is_absent``)."""
+    try:
+        return call()
+    except HwCloudError as error:
+        if is_absent(error):
+            return absent
+        raise
+
+
 def _short_repr(value, limit=80):
     text = json.dumps(value, default=str, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     if len(text) > limit:

@@ -19,10 +19,10 @@ import uuid
 from urllib.parse import quote, urlencode
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import decode_json, send_once
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError, absent_on_404
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import ABSENT, Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import status_of as stack_status
 
-ABSENT = 'absent'
 CREATION_COMPLETE = 'CREATION_COMPLETE'
 DEPLOYMENT_COMPLETE = 'DEPLOYMENT_COMPLETE'
 DEPLOYMENT_IN_PROGRESS = 'DEPLOYMENT_IN_PROGRESS'
@@ -36,8 +36,11 @@ DEPLOYMENT_ENDED_FAILED = frozenset(['DEPLOYMENT_FAILED', 'ROLLBACK_IN_PROGRESS'
 PLAN_AVAILABLE = 'AVAILABLE'
 PLAN_CREATION_FAILED = 'CREATION_FAILED'
 PLAN_APPLYING = frozenset(['APPLY_IN_PROGRESS', 'APPLIED'])
+PLAN_APPLIED = 'APPLIED'
 NO_OPERATION = 'NO_OPERATION'
 SUMMARY_KEYS = ('resource_add', 'resource_update', 'resource_delete', 'resource_import')
+# Set when the stack is created; RFS changes them on an existing stack with another call than a deployment.
+CREATION_OPTIONS = ('description', 'agencies', 'enable_auto_rollback', 'enable_deletion_protection')
 
 MAX_NAME = 128
 MAX_VARS = 100
@@ -142,15 +145,15 @@ def deployment_fields(template_body=None, template_uri=None, variables=None, var
 
 # ------------------------------------------------------------------ reading answers
 
-def stack_status(stack):
-    return ABSENT if stack is None else stack.get('status')
+def known_summary(summary):
+    """True when a plan's ``summary`` holds the counts RFS documents (and so can decide without the items)."""
+    return isinstance(summary, dict) and any(key in summary for key in SUMMARY_KEYS)
 
 
 def plan_changes(plan):
-    """True when the plan changes a resource: by its summary, or by its items when there is no summary."""
-    summary = plan.get('summary')
-    if isinstance(summary, dict) and any(key in summary for key in SUMMARY_KEYS):
-        return any(_count(summary.get(key)) for key in SUMMARY_KEYS)
+    """True when the plan changes a resource: by its summary, or by its items when the summary is not one RFS documents."""
+    if known_summary(plan.get('summary')):
+        return any(_count(plan['summary'].get(key)) for key in SUMMARY_KEYS)
     return any(item.get('action') != NO_OPERATION for item in plan.get('items') or [])
 
 
@@ -196,6 +199,43 @@ def error_events_text(events):
     return texts
 
 
+def answer_object(answer, action, what):
+    """An answer that must be a JSON object; anything else fails naming what came instead."""
+    if not isinstance(answer, dict):
+        raise HwCloudError('%s: the answer is not %s but %s' % (action, what, _excerpt(answer)), details={'response': answer})
+    return answer
+
+
+def answer_objects(answer, key, action):
+    """The list of objects under ``key`` of an answer (none when the key is missing or null)."""
+    items = answer_object(answer, action, 'an object with a "%s" list' % key).get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise HwCloudError('%s: "%s" is not a list of objects but %s' % (action, key, _excerpt(items)), details={'response': answer})
+    return items
+
+
+def plan_item_objects(items, action):
+    """Plan items whose ``attributes`` are lists of objects, as ``plan_diff`` reads them."""
+    for item in items:
+        attributes = item.get('attributes')
+        if attributes is not None and (not isinstance(attributes, list) or not all(isinstance(attr, dict) for attr in attributes)):
+            raise HwCloudError('%s: the attributes of %s are not a list of objects but %s' % (action, resource_address(item), _excerpt(attributes)),
+                               details={'response': items})
+    return items
+
+
+def _excerpt(value, limit=200):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+def answer_field(answer, key):
+    """A field of an answer whose only use is to follow up (an id): absent when the answer is not an object."""
+    return answer.get(key) if isinstance(answer, dict) else None
+
+
 def new_plan_name():
     # Plan names must start with a letter; a bare UUID may start with a digit.
     return 'ansible-%s' % uuid.uuid4().hex
@@ -228,8 +268,11 @@ class RfsService:
         items, marker, seen = [], None, set()
         while True:
             answer = self.call('GET', url, action=action, query=list(query or []) + [('limit', PAGE_LIMIT), ('marker', marker)])
-            items.extend(answer.get(list_key) or [])
-            marker = (answer.get('page_info') or {}).get('next_marker')
+            items.extend(answer_objects(answer, list_key, action))
+            page_info = answer.get('page_info') or {}
+            if not isinstance(page_info, dict):
+                raise HwCloudError('%s: "page_info" is not an object but %s' % (action, _excerpt(page_info)), details={'response': answer})
+            marker = page_info.get('next_marker')
             if not marker:
                 return items
             if marker in seen:
@@ -240,13 +283,9 @@ class RfsService:
 
     def get_stack(self, stack_name, stack_id=None):
         """The stack's metadata, or ``None`` when it does not exist (404)."""
-        try:
-            return self.call('GET', self.stack_url(stack_name, 'metadata'), action='Reading RFS stack %s' % stack_name,
-                             query=[('stack_id', stack_id)])
-        except HwCloudError as error:
-            if error.status == 404:
-                return None
-            raise
+        action = 'Reading RFS stack %s' % stack_name
+        stack = absent_on_404(lambda: self.call('GET', self.stack_url(stack_name, 'metadata'), action=action, query=[('stack_id', stack_id)]))
+        return None if stack is None else answer_object(stack, action, 'a stack object')
 
     def list_stacks(self):
         return self.pages(self.stacks_url, 'stacks', 'Listing RFS stacks')
@@ -287,18 +326,14 @@ class RfsService:
 
     def get_plan(self, stack_name, plan_name, stack_id=None):
         """The plan's metadata, or ``None`` when it does not exist."""
-        try:
-            return self.call('GET', self.plan_url(stack_name, plan_name, 'metadata'),
-                             action='Reading execution plan %s of RFS stack %s' % (plan_name, stack_name), query=[('stack_id', stack_id)])
-        except HwCloudError as error:
-            if error.status == 404:
-                return None
-            raise
+        action = 'Reading execution plan %s of RFS stack %s' % (plan_name, stack_name)
+        plan = absent_on_404(lambda: self.call('GET', self.plan_url(stack_name, plan_name, 'metadata'), action=action, query=[('stack_id', stack_id)]))
+        return None if plan is None else answer_object(plan, action, 'an execution plan object')
 
     def plan_items(self, stack_name, plan_name, stack_id=None):
-        answer = self.call('GET', self.plan_url(stack_name, plan_name), query=[('stack_id', stack_id)],
-                           action='Reading the items of execution plan %s of RFS stack %s' % (plan_name, stack_name))
-        return answer.get('execution_plan_items') or []
+        action = 'Reading the items of execution plan %s of RFS stack %s' % (plan_name, stack_name)
+        answer = self.call('GET', self.plan_url(stack_name, plan_name), query=[('stack_id', stack_id)], action=action)
+        return plan_item_objects(answer_objects(answer, 'execution_plan_items', action), action)
 
     def plan_prices(self, stack_name, plan_name, stack_id=None):
         return self.call('GET', self.plan_url(stack_name, plan_name, 'prices'), query=[('stack_id', stack_id)],
@@ -311,13 +346,9 @@ class RfsService:
 
     def delete_plan(self, stack_name, plan_name, stack_id=None, plan_id=None):
         """Delete a plan; one that is already gone is fine."""
-        try:
-            # Deleting a plan twice does no harm (the second finds it gone): a lost answer is resent like a read.
-            self.call('DELETE', self.plan_url(stack_name, plan_name), query=[('stack_id', stack_id), ('execution_plan_id', plan_id)],
-                      action='Deleting execution plan %s of RFS stack %s' % (plan_name, stack_name), idempotent=True)
-        except HwCloudError as error:
-            if error.status != 404:
-                raise
+        # Deleting a plan twice does no harm (the second finds it gone): a lost answer is resent like a read.
+        absent_on_404(lambda: self.call('DELETE', self.plan_url(stack_name, plan_name), query=[('stack_id', stack_id), ('execution_plan_id', plan_id)],
+                                        action='Deleting execution plan %s of RFS stack %s' % (plan_name, stack_name), idempotent=True))
 
     # -------------------------------------------------------------- waiters
 
@@ -328,26 +359,64 @@ class RfsService:
                       done=lambda stack: stack_status(stack) not in IN_PROGRESS,
                       describe=describe_stack, report=lambda stack: {'stack': stack})
 
-    def deployment_waiter(self, stack_name, stack_id, deployment_id, with_template=True):
+    def deployment_waiter(self, stack_name, stack_id, deployment_id, with_template=True, before=None, plan_name=None):
         """Until the deployment has finished: ``DEPLOYMENT_COMPLETE`` (``CREATION_COMPLETE`` for a stack without a template).
 
         A failed deployment ends the wait with the stack's ``status_message`` and its ``ERROR`` events.
+        ``before`` is the stack as read before the deployment was asked for (``None`` for a stack just
+        created), ``plan_name`` the execution plan whose apply started it.
+
+        RFS answers a deploy or an apply before the stack shows ``DEPLOYMENT_IN_PROGRESS``, so the first
+        reads may still show the status of the deployment before: a ``DEPLOYMENT_COMPLETE`` that would end
+        the wait before anything was deployed, or a ``DEPLOYMENT_FAILED`` that would fail a deployment
+        that is about to succeed. A settled status ends the wait only once a read proved that it is this
+        deployment's, by what the API documents (api/rfs.md):
+        - a stack just created has no earlier status to mistake;
+        - a status other than the one before (an ``*_IN_PROGRESS`` above all) was seen during the wait;
+        - for a plan's apply, the plan reads ``APPLIED``: its deployment has ended, so the stack's status
+          is that deployment's (one more read, made only while the stack still looks as before). A plan
+          that is gone proves nothing either way: the stack's status is taken as it is, as before this check;
+        - without a plan, the stack's ``update_time`` differs from the one before; when it has none, there
+          is nothing to tell the deployments apart, and the status is taken as it is.
+        The update_time is not used with a plan: whether making a plan changes it is not documented.
         """
         done_status = DEPLOYMENT_COMPLETE if with_template else CREATION_COMPLETE
+        proven = [before is None]
+
+        def read():
+            stack = self.get_stack(stack_name, stack_id)
+            if not proven[0]:
+                proven[0] = self._shows_this_deployment(stack, before, stack_name, plan_name, stack_id)
+            return stack
 
         def failed(stack):
             status = stack_status(stack)
             if status == ABSENT:
                 return 'the stack no longer exists'
-            if status in DEPLOYMENT_ENDED_FAILED:
+            if proven[0] and status in DEPLOYMENT_ENDED_FAILED:
                 return self.failure_reason(stack_name, stack, deployment_id)
             return None
 
+        def describe(stack):
+            if proven[0]:
+                return describe_stack(stack)
+            return '%s, as before the deployment: it has not shown that the deployment started' % describe_stack(stack)
+
         # The name goes into a timeout's message: with both ids the user can follow the deployment up.
         return Waiter('deployment %s of RFS stack %s (stack_id %s)' % (deployment_id or '(id unknown)', stack_name, stack_id or 'unknown'),
-                      read=lambda: self.get_stack(stack_name, stack_id),
-                      done=lambda stack: stack_status(stack) == done_status, failed=failed, describe=describe_stack,
+                      read=read, done=lambda stack: proven[0] and stack_status(stack) == done_status, failed=failed, describe=describe,
                       report=lambda stack: {'stack': stack, 'deployment_id': deployment_id})
+
+    def _shows_this_deployment(self, stack, before, stack_name, plan_name, stack_id):
+        """Whether ``stack``, read after a deployment was asked for, shows that deployment (see ``deployment_waiter``)."""
+        if stack is None or stack_status(stack) != stack_status(before):
+            return True
+        if plan_name is not None:
+            plan = self.get_plan(stack_name, plan_name, stack_id)
+            return plan is None or plan.get('status') == PLAN_APPLIED
+        if stack.get('update_time') is None or before.get('update_time') is None:
+            return True
+        return stack.get('update_time') != before.get('update_time')
 
     def deletion_waiter(self, stack_name, stack_id):
         """Until the stack reads 404; ``DELETION_FAILED`` ends the wait."""
@@ -398,6 +467,77 @@ def describe_stack(stack):
     return 'status %s%s' % (stack.get('status'), ' (%s)' % stack['status_message'] if stack.get('status_message') else '')
 
 
+# ------------------------------------------------------------------ the stack's life
+
+def settle_stack(service, stack_name, stack, wait_for=None, details=None):
+    """A busy stack once it has settled; without ``wait_for`` (no wait), a failure: nothing goes into a busy stack.
+
+    ``details`` go into the failure's result, so that it has the module's keys.
+    """
+    if wait_for is None:
+        raise HwCloudError('RFS stack %s is %s: nothing is deployed into or deleted from a busy stack. '
+                           'Set wait: true to wait for it to settle first.' % (stack_name, stack_status(stack)), details=details)
+    return wait_for(service.settled_waiter(stack_name, stack.get('stack_id')), **(details or {}))
+
+
+def creation_body(stack_name, fields, options):
+    """The body that creates a stack: its template and vars ``fields`` and the creation ``options`` that are set."""
+    body = dict(fields, stack_name=stack_name)
+    body.update((key, value) for key, value in options.items() if value is not None)
+    return body
+
+
+def creation_options_unchanged(stack, options):
+    """Warnings for the creation options given that differ from the existing stack's: a deployment does not change them."""
+    return ['%s differs from the stack\'s (%s); it is used when a stack is created, and was not changed.' % (key, stack.get(key))
+            for key in CREATION_OPTIONS if options.get(key) is not None and stack.get(key) is not None and options[key] != stack.get(key)]
+
+
+def status_diff(stack_name, before, after):
+    """Diff mode for a creation or deletion: the stack's status before and after."""
+    return {'before': {'stack_name': stack_name, 'status': before}, 'after': {'stack_name': stack_name, 'status': after}}
+
+
+def follow(wait_for, waiter, read, **details):
+    """The stack after an action: ``wait_for(waiter, **details)``, or with ``wait_for`` ``None`` (no wait) one ``read()``."""
+    if wait_for is None:
+        return read()
+    return wait_for(waiter, **details)
+
+
+def create_stack(service, body, with_template, wait_for=None):
+    """Create a stack (and deploy its template) at most once; returns ``(stack, deployment_id)``.
+
+    ``wait_for`` as for ``PlanFlow``, or ``None`` to read the stack once instead of waiting.
+    """
+    name = body['stack_name']
+    answer, _confirmed = send_once(service.client, send=lambda: service.create_stack(body),
+                                   took_effect=lambda: service.get_stack(name) is not None)
+    stack_id, deployment_id = answer_field(answer, 'stack_id'), answer_field(answer, 'deployment_id')
+    stack = follow(wait_for, service.deployment_waiter(name, stack_id, deployment_id, with_template=with_template),
+                   lambda: service.get_stack(name, stack_id), deployment_id=deployment_id, changed=True)
+    return stack, deployment_id
+
+
+def delete_stack(service, stack_name, stack, retain_all_resources=False, wait_for=None):
+    """Delete a stack at most once; returns it as it then reads (``None`` once gone, which a wait ends on)."""
+    stack_id = stack.get('stack_id')
+
+    def took_effect():
+        return stack_status(service.get_stack(stack_name, stack_id)) in (ABSENT, DELETION_IN_PROGRESS)
+
+    send_once(service.client, send=lambda: service.delete_stack(stack_name, stack_id, retain_all_resources), took_effect=took_effect)
+    return follow(wait_for, service.deletion_waiter(stack_name, stack_id), lambda: service.get_stack(stack_name, stack_id),
+                  stack=stack, changed=True)
+
+
+def outputs_of(service, stack_name, stack):
+    """The outputs of a deployed stack; ``None`` for any other."""
+    if stack_status(stack) != DEPLOYMENT_COMPLETE:
+        return None
+    return service.outputs(stack_name, stack.get('stack_id'))
+
+
 # ------------------------------------------------------------------ the plan's life
 
 class PlanFlow:
@@ -419,14 +559,17 @@ class PlanFlow:
         self.plan_id = None
         self.sent = False
         self.applied = False
+        # The apply was sent and its answer lost for good: the plan may be applying, and is not deleted.
+        self.apply_unknown = False
         self.deleted = False
+        self.deployment_id = None
         self.result = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, error_type, error, trace):
-        if self.sent and not self.applied:
+        if self.sent and not self.applied and not self.apply_unknown:
             self.delete(error)
         return False
 
@@ -449,10 +592,11 @@ class PlanFlow:
         self.plan_id = self.plan_id or plan.get('execution_plan_id')
         self.result = {'execution_plan_name': self.name, 'execution_plan_id': self.plan_id, 'status': plan.get('status'),
                        'summary': plan.get('summary'), 'items': None, 'applied': False, 'deleted': False}
-        if self.result['summary'] is None or plan_changes(self.result):
+        if not known_summary(self.result['summary']) or plan_changes(self.result):
             self.result['items'] = self.service.plan_items(self.stack_name, self.name, self.stack_id)
         else:
             # A zero summary says there are no items to read: one call less on every no-op run.
+            # Any other summary (none, {}, keys in another casing) says nothing: the items decide.
             self.result['items'] = []
         if price:
             self.result['price'] = self.service.plan_prices(self.stack_name, self.name, self.stack_id)
@@ -466,11 +610,32 @@ class PlanFlow:
                 return True
             return stack_status(self.service.get_stack(self.stack_name, self.stack_id)) == DEPLOYMENT_IN_PROGRESS
 
-        answer, confirmed = send_once(self.client, send=lambda: self.service.apply_plan(self.stack_name, self.name, self.stack_id, self.plan_id),
-                                      took_effect=took_effect)
+        try:
+            answer, confirmed = send_once(self.client, send=lambda: self.service.apply_plan(self.stack_name, self.name, self.stack_id, self.plan_id),
+                                          took_effect=took_effect)
+        except OutcomeUnknownError as error:
+            # Deleting a plan whose apply may have landed could cut into its deployment: it is left for the user to check.
+            self.apply_unknown = True
+            error.message += ('; the execution plan %s of RFS stack %s may be being applied, so it was not deleted. Check it: its status '
+                              '(GET .../stacks/%s/execution-plans/%s/metadata) is APPLY_IN_PROGRESS or APPLIED if it was applied, '
+                              'and the stack\'s events (rfs_stack_info with events: true) show its deployment; '
+                              'delete the plan if it is still AVAILABLE' % (self.name, self.stack_name, self.stack_name, self.name))
+            error.args = (error.message,)
+            error.details.setdefault('plan', self.details()['plan'])
+            raise
         self.applied = True
         self.result['applied'] = True
-        return None if confirmed else (answer or {}).get('deployment_id')
+        self.deployment_id = None if confirmed else answer_field(answer, 'deployment_id')
+        return self.deployment_id
+
+    def follow(self, before, wait):
+        """The stack after this plan's apply: with ``wait``, once its deployment has ended; else as read at once.
+
+        ``before`` is the stack as read before the plan was made (see ``RfsService.deployment_waiter``).
+        """
+        waiter = self.service.deployment_waiter(self.stack_name, self.stack_id, self.deployment_id, before=before, plan_name=self.name)
+        return follow(self.wait_for if wait else None, waiter, lambda: self.service.get_stack(self.stack_name, self.stack_id),
+                      deployment_id=self.deployment_id, plan=self.result, changed=True)
 
     def delete(self, pending=None):
         """Delete the plan; when that fails, say so in the error that ends the task (``pending`` or a new one)."""
@@ -485,6 +650,10 @@ class PlanFlow:
                 return
             if pending is None:
                 raise HwCloudError(note[0].upper() + note[1:], details=self.details())
+            if isinstance(pending, Exception):
+                # Any other error would end the task on its own, and the plan left behind would go unsaid.
+                raise HwCloudError('Unexpected %s: %s. This is a bug in hwcloud.cloud; please report it. Also, %s'
+                                   % (type(pending).__name__, pending, note), details=self.details()) from pending
             return
         self.deleted = True
         if self.result is not None:

@@ -25,6 +25,15 @@ class Deadline:
         return max(0.0, self.expires - self.clock())
 
 
+# The state of a resource that reads 404, where a status is compared or shown.
+ABSENT = 'absent'
+
+
+def status_of(resource):
+    """A resource's ``status``, or ``ABSENT`` for one that does not exist (read as ``None``)."""
+    return ABSENT if resource is None else resource.get('status')
+
+
 def _seconds(value):
     return int(value) if float(value).is_integer() else value
 

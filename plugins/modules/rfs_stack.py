@@ -293,15 +293,12 @@ credentials_source:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_url
 
 DEPLOYMENT_OPTIONS = ('template_body', 'template_uri', 'vars', 'vars_body', 'vars_uri')
 VARS_OPTIONS = ('vars', 'vars_body', 'vars_uri')
-# Set when the stack is created; RFS changes them on an existing stack with another call than a deployment.
-CREATION_OPTIONS = ('description', 'agencies', 'enable_auto_rollback', 'enable_deletion_protection')
 
 
 class RfsStackModule(HwCloudModule):
@@ -355,6 +352,9 @@ class RfsStackModule(HwCloudModule):
         params = self.params
         return rfs.deployment_fields(params['template_body'], params['template_uri'], params['vars'], params['vars_body'], params['vars_uri'])
 
+    def creation_options(self):
+        return dict((option, self.params[option]) for option in rfs.CREATION_OPTIONS)
+
     def has_template(self):
         return bool(self.params['template_body'] or self.params['template_uri'])
 
@@ -374,10 +374,7 @@ class RfsStackModule(HwCloudModule):
         stack = service.get_stack(name)
         self.guard(stack)
         if rfs.stack_status(stack) in rfs.IN_PROGRESS:
-            if not self.params['wait']:
-                raise HwCloudError('RFS stack %s is %s: nothing is deployed into or deleted from a busy stack. '
-                                   'Set wait: true to wait for it to settle first.' % (name, stack['status']), details=self.empty_result(stack))
-            stack = self.wait_for(service.settled_waiter(name, stack.get('stack_id')), **self.empty_result(stack))
+            stack = rfs.settle_stack(service, name, stack, self.waiting(), self.empty_result(stack))
             self.guard(stack)
         if self.params['state'] == 'absent':
             return self.absent(service, stack)
@@ -385,23 +382,18 @@ class RfsStackModule(HwCloudModule):
             return self.create(service)
         return self.update(service, stack)
 
+    def waiting(self):
+        """What ``rfs`` flows wait with: the task's ``wait_for``, or ``None`` to read the stack once."""
+        return self.wait_for if self.params['wait'] else None
+
     def absent(self, service, stack):
         name = self.params['stack_name']
         result = dict(self.empty_result(stack), changed=stack is not None)
         if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = dict(before={'stack_name': name, 'status': rfs.stack_status(stack)}, after={'stack_name': name, 'status': rfs.ABSENT})
+            result['diff'] = rfs.status_diff(name, rfs.stack_status(stack), rfs.ABSENT)
         if stack is None or self.check_mode:
             return result
-        stack_id = stack.get('stack_id')
-
-        def took_effect():
-            return rfs.stack_status(service.get_stack(name, stack_id)) in (rfs.ABSENT, rfs.DELETION_IN_PROGRESS)
-
-        send_once(self.client, send=lambda: service.delete_stack(name, stack_id, self.params['retain_all_resources']), took_effect=took_effect)
-        if self.params['wait']:
-            result['stack'] = self.wait_for(service.deletion_waiter(name, stack_id), stack=stack, changed=True)
-        else:
-            result['stack'] = service.get_stack(name, stack_id)
+        result['stack'] = rfs.delete_stack(service, name, stack, self.params['retain_all_resources'], self.waiting())
         return result
 
     def create(self, service):
@@ -414,31 +406,17 @@ class RfsStackModule(HwCloudModule):
             self.module.warn('estimate_price: RFS prices execution plans, and a plan needs an existing stack; '
                              'stack %s does not exist yet, so there is no price.' % name)
         if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = dict(before={'stack_name': name, 'status': rfs.ABSENT},
-                                  after={'stack_name': name, 'status': rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE})
+            result['diff'] = rfs.status_diff(name, rfs.ABSENT, rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE)
         if self.check_mode:
             return result
-        body = dict(self.deployment_fields(), stack_name=name)
-        for option in CREATION_OPTIONS:
-            if self.params[option] is not None:
-                body[option] = self.params[option]
-        answer, _confirmed = send_once(self.client, send=lambda: service.create_stack(body),
-                                       took_effect=lambda: service.get_stack(name) is not None)
-        answer = answer or {}
-        result['deployment_id'] = answer.get('deployment_id')
-        if self.params['wait']:
-            waiter = service.deployment_waiter(name, answer.get('stack_id'), result['deployment_id'], with_template=self.has_template())
-            result['stack'] = self.wait_for(waiter, deployment_id=result['deployment_id'], changed=True)
-        else:
-            result['stack'] = service.get_stack(name, answer.get('stack_id'))
+        body = rfs.creation_body(name, self.deployment_fields(), self.creation_options())
+        result['stack'], result['deployment_id'] = rfs.create_stack(service, body, self.has_template(), self.waiting())
         return self.with_outputs(service, result)
 
     def update(self, service, stack):
         name, stack_id = self.params['stack_name'], stack.get('stack_id')
-        for option in CREATION_OPTIONS:
-            if self.params[option] is not None and stack.get(option) is not None and self.params[option] != stack.get(option):
-                self.module.warn('%s differs from the stack\'s (%s); it is used when a stack is created, and was not changed.'
-                                 % (option, stack.get(option)))
+        for warning in rfs.creation_options_unchanged(stack, self.creation_options()):
+            self.module.warn(warning)
         result = dict(self.empty_result(stack), changed=False)
         if not self.has_template():
             if rfs.stack_status(stack) in rfs.BROKEN:
@@ -452,19 +430,12 @@ class RfsStackModule(HwCloudModule):
                 result['diff'] = rfs.plan_diff(name, result['plan'])
             if result['changed'] and not self.check_mode:
                 result['deployment_id'] = flow.apply()
-        if not result['plan']['applied']:
-            return self.with_outputs(service, result)
-        if self.params['wait']:
-            result['stack'] = self.wait_for(service.deployment_waiter(name, stack_id, result['deployment_id']),
-                                            deployment_id=result['deployment_id'], plan=result['plan'], changed=True)
-        else:
-            result['stack'] = service.get_stack(name, stack_id)
+        if result['plan']['applied']:
+            result['stack'] = flow.follow(stack, self.params['wait'])
         return self.with_outputs(service, result)
 
     def with_outputs(self, service, result):
-        stack = result['stack']
-        if rfs.stack_status(stack) == rfs.DEPLOYMENT_COMPLETE:
-            result['outputs'] = service.outputs(stack['stack_name'], stack.get('stack_id'))
+        result['outputs'] = rfs.outputs_of(service, self.params['stack_name'], result['stack'])
         return result
 
 

@@ -135,7 +135,7 @@ credentials_source:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, is_absent
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 
 DETAILS = ('outputs', 'resources', 'events')
@@ -163,12 +163,16 @@ class RfsStackInfoModule(HwCloudModule):
             stacks = service.list_stacks()
         found = []
         for stack in stacks:
+            name = self.params['stack_name'] or stack.get('stack_name')
+            if not isinstance(name, str) and any(self.params[detail] for detail in DETAILS):
+                raise HwCloudError('Listing RFS stacks: a stack in the answer has no stack_name, so its details cannot be read: %s'
+                                   % stack, details={'stacks': stacks})
             try:
                 for detail in DETAILS:
                     if self.params[detail]:
-                        stack[detail] = getattr(service, detail)(stack['stack_name'], stack.get('stack_id'))
+                        stack[detail] = getattr(service, detail)(name, stack.get('stack_id'))
             except HwCloudError as error:
-                if error.status == 404:
+                if is_absent(error):
                     # Deleted between the list and this read: it is no longer a stack of the project.
                     continue
                 raise

@@ -28,7 +28,7 @@ STATUSES = SETTLED + BUSY
 PLAN_STATUSES = ("CREATION_IN_PROGRESS", "CREATION_FAILED", "AVAILABLE", "APPLY_IN_PROGRESS", "APPLIED")
 
 # Keys that steer the simulator: accepted in seeds and upserts, never in API answers.
-STEERING_KEYS = ("transition_seconds", "fail_next_deployment", "fail_next_rollback", "fail_next_deletion")
+STEERING_KEYS = ("transition_seconds", "fail_next_deployment", "fail_next_rollback", "fail_next_deletion", "deployment_start_delay")
 STACK_SEED_KEYS = ("project_id", "stack_id", "stack_name", "description", "status", "status_message", "agencies",
                    "enable_deletion_protection", "enable_auto_rollback", "template_body", "vars_structure", "vars_body",
                    "vars_uri_content", "create_time", "update_time", "execution_plans") + STEERING_KEYS
@@ -232,8 +232,9 @@ class RfsModel:
     def _seed_stack(self, spec, now, where):
         _check_keys(spec, STACK_SEED_KEYS, where)
         _check_id(spec, "stack_id", where)
-        if spec.get("transition_seconds") is not None:
-            float(spec["transition_seconds"])
+        for key in ("transition_seconds", "deployment_start_delay"):
+            if spec.get(key) is not None:
+                float(spec[key])
         name = spec.get("stack_name")
         if not isinstance(name, str) or not name:
             raise ValueError("%s needs a stack_name" % where)
@@ -417,6 +418,10 @@ class RfsModel:
 
     def _start_deployment(self, stack, config, now, plan=None):
         deployment_id = _new_id()
+        delay = float(stack.get("deployment_start_delay") or 0)
+        # With a start delay, the stack's metadata shows the stack as it was (status, update_time, vars)
+        # for that long, as a service that starts the deployment after answering would; it then ends that much later.
+        stack["_stale"] = {"until": now + delay, "answer": self._metadata_of(stack)} if delay > 0 else None
         instances, problem = plan_target(config)
         items = diff(stack["resources"], instances) if instances is not None else []
         fail = problem
@@ -441,7 +446,7 @@ class RfsModel:
         started = items[:items.index(failed_item) + 1] if failed_item is not None else items
         for item in started:
             self._item_events(stack, now, deployment_id, item, "IN_PROGRESS")
-        stack["_run"] = {"kind": "deploy", "deployment_id": deployment_id, "start": now, "end": now + self._span(stack),
+        stack["_run"] = {"kind": "deploy", "deployment_id": deployment_id, "start": now, "end": now + delay + self._span(stack),
                          "config": copy.deepcopy(config), "instances": instances, "items": items, "fail": fail,
                          "failed_item": failed_item, "error_resource": failed_item or _first_instance(instances), "plan": plan}
         if plan is not None:
@@ -586,16 +591,22 @@ class RfsModel:
 
     def metadata(self, project, name, stack_id):
         with self.state.lock:
-            self._settled()
+            now = self._settled()
             stack = self.find(project, name, stack_id)
-            answer = self.stack_summary(stack)
-            answer.update({"agencies": copy.deepcopy(stack["agencies"]),
-                           "enable_deletion_protection": stack["enable_deletion_protection"],
-                           "enable_auto_rollback": stack["enable_auto_rollback"]})
-            for key, value in (stack["shown"] or {}).items():
-                if key != "template_body" and value is not None:
-                    answer[key] = copy.deepcopy(value)
-            return answer
+            stale = stack.get("_stale")
+            if stale is not None and now < stale["until"]:
+                return copy.deepcopy(stale["answer"])
+            return self._metadata_of(stack)
+
+    def _metadata_of(self, stack):
+        answer = self.stack_summary(stack)
+        answer.update({"agencies": copy.deepcopy(stack["agencies"]),
+                       "enable_deletion_protection": stack["enable_deletion_protection"],
+                       "enable_auto_rollback": stack["enable_auto_rollback"]})
+        for key, value in (stack["shown"] or {}).items():
+            if key != "template_body" and value is not None:
+                answer[key] = copy.deepcopy(value)
+        return answer
 
     def create_stack(self, project, body, config):
         with self.state.lock:

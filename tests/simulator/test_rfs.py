@@ -799,3 +799,18 @@ def test_force_new_attribute_replaces_the_resource(sim):
     after = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
     assert after["data"]["physical_resource_id"] != before["data"]["physical_resource_id"]
     assert after["vpc"]["physical_resource_id"] == before["vpc"]["physical_resource_id"]
+
+
+def test_deployment_start_delay_shows_the_stack_as_it_was_until_the_deployment_starts(sim):
+    sim_rfs(sim, stack_name=DEMO, deployment_start_delay=3, transition_seconds=SLOW)
+    before = metadata(sim)
+    make_plan(sim, DEMO, "p1", template=demo_template(sim), vars_body="disk_size = 30")
+    call(sim, "POST", DEMO, "execution-plans", "p1", json={"stack_id": DEMO_ID}, expect=200)
+    # The plan shows its apply at once; the stack keeps its old face until the deployment starts.
+    assert plan_meta(sim, DEMO, "p1")["status"] == "APPLY_IN_PROGRESS"
+    assert metadata(sim) == before
+    settle(sim, DEMO, "DEPLOYMENT_IN_PROGRESS")
+    settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
+    after = metadata(sim)
+    assert after["vars_body"] == "disk_size = 30" and after["update_time"] != before["update_time"]
+    assert sim_state(sim)["rfs_stacks"][0]["deployment_start_delay"] == 3

@@ -284,3 +284,30 @@ def test_settled_waiter_timeout_reports_the_stack():
         run_waiter(aos.AosService(client, ENDPOINT).settled_waiter('stack-1'), timeout=3, interval=1)
     assert 'Processing' in caught.value.message
     assert caught.value.to_result()['stack']['status'] == 'Processing'
+
+
+def test_an_api_gateway_404_is_a_wrong_endpoint_not_an_absent_stack():
+    wrong_path = HwCloudError('HTTP 404 APIGW.0101', status=404, code='APIGW.0101')
+    client = ScriptedClient({STACK_URL: [wrong_path], 'https://aos.example.test/v2/stacks?project_id=p1&name=web': [wrong_path]})
+    service = aos.AosService(client, ENDPOINT, 'p1')
+    with pytest.raises(HwCloudError) as caught:
+        service.get_stack('stack-1')
+    assert caught.value.code == 'APIGW.0101'
+    with pytest.raises(HwCloudError) as caught:
+        service.list_stacks('web')
+    assert caught.value.code == 'APIGW.0101'
+
+
+def test_the_service_own_404_on_the_list_is_an_empty_list():
+    client = ScriptedClient({'https://aos.example.test/v2/stacks?project_id=p1&name=web': [not_found()]})
+    assert aos.AosService(client, ENDPOINT, 'p1').list_stacks('web') == []
+
+
+@pytest.mark.parametrize('answer', [['a', 'list'], 'text', 42])
+def test_a_stack_read_that_is_not_an_object_fails_naming_what_came(answer):
+    client = ScriptedClient({STACK_URL: [answer]})
+    service = aos.AosService(client, ENDPOINT)
+    for read in (service.get_stack, service.require_stack):
+        with pytest.raises(HwCloudError) as caught:
+            read('stack-1')
+        assert 'Reading AOS stack stack-1: the answer is not a stack object: %r' % (answer,) in caught.value.message

@@ -357,3 +357,140 @@ def test_a_lost_answer_to_the_plan_deletion_is_resent_and_a_404_then_is_fine(sim
     assert deletes[1]['status'] == 404
     assert plan['deleted'] is True
     assert plans_of(sim) == []
+
+
+# ------------------------------------------------------------------ plans whose summary says nothing
+
+@pytest.mark.parametrize('summary', [{}, {'Resource_Add': 1, 'ResourceUpdate': 1}], ids=['empty', 'other-casing'])
+def test_a_summary_without_the_documented_counts_leaves_the_decision_to_the_items(sim, service, summary):
+    # The plan is ready at once, so that the items can be read whenever the faked metadata says AVAILABLE.
+    sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 0})
+    sim.fault(method='GET', path='/execution-plans/[^/]+/metadata$', kind='status', status=200, times=50,
+              body={'status': 'AVAILABLE', 'execution_plan_id': '0d6e1b3a-6a53-4c8e-9a3b-2f0e5d2c7b11', 'summary': summary})
+    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        plan = flow.make()
+    assert len(rfs_calls(sim, 'GET', '/execution-plans/[^/]+$')) == 1
+    assert sorted(item['action'] for item in plan['items']) == ['ADD', 'UPDATE']
+    assert rfs.plan_changes(plan) is True
+
+
+# ------------------------------------------------------------------ which deployment a status belongs to
+
+def apply_and_follow(sim, service, name, stack_id, fields):
+    before = service.get_stack(name)
+    with rfs.PlanFlow(service, name, stack_id, fields, wait_for) as flow:
+        flow.make()
+        flow.apply()
+    return flow.follow(before, wait=True)
+
+
+def test_the_status_of_the_deployment_before_is_not_taken_for_a_success(sim, service):
+    # The stack reads DEPLOYMENT_COMPLETE from the last deployment for a while after the apply; this one fails.
+    sim.state.rfs.upsert({'stack_name': DEMO, 'deployment_start_delay': 2, 'fail_next_deployment': 'quota exceeded for volumes'})
+    with pytest.raises(HwCloudError) as raised:
+        apply_and_follow(sim, service, DEMO, DEMO_ID, changed_fields(sim))
+    assert 'status DEPLOYMENT_FAILED: quota exceeded for volumes' in raised.value.message
+
+
+def test_the_failure_of_the_deployment_before_is_not_taken_for_this_one(sim, service):
+    broken_id = service.get_stack(BROKEN)['stack_id']
+    sim.state.rfs.upsert({'stack_name': BROKEN, 'deployment_start_delay': 2})
+    stack = apply_and_follow(sim, service, BROKEN, broken_id, changed_fields(sim))
+    assert stack['status'] == 'DEPLOYMENT_COMPLETE'
+    assert stack['vars_structure'] == [{'var_key': 'disk_size', 'var_value': '20'}, {'var_key': 'subnet_count', 'var_value': '2'}]
+
+
+def test_without_a_plan_a_new_update_time_shows_the_deployment(sim, service):
+    sim.state.rfs.upsert({'stack_name': DEMO, 'deployment_start_delay': 2})
+    before = service.get_stack(DEMO)
+    answer = service.deploy(DEMO, {'stack_id': DEMO_ID, 'template_body': demo_template(sim), 'vars_body': 'disk_size = 30'})
+    stack = wait_for(service.deployment_waiter(DEMO, DEMO_ID, answer['deployment_id'], before=before))
+    assert stack['status'] == 'DEPLOYMENT_COMPLETE' and stack['vars_body'] == 'disk_size = 30'
+
+
+def test_a_wait_that_never_sees_the_deployment_start_says_so(sim, service):
+    sim.state.rfs.upsert({'stack_name': DEMO, 'deployment_start_delay': 600})
+    before = service.get_stack(DEMO)
+    answer = service.deploy(DEMO, {'stack_id': DEMO_ID, 'template_body': demo_template(sim), 'vars_body': 'disk_size = 30'})
+    with pytest.raises(WaitTimeoutError) as raised:
+        service.deployment_waiter(DEMO, DEMO_ID, answer['deployment_id'], before=before).wait(Deadline(0.2), 0.05)
+    assert 'last seen: status DEPLOYMENT_COMPLETE, as before the deployment: it has not shown that the deployment started' in raised.value.message
+
+
+# ------------------------------------------------------------------ plans left behind
+
+def test_a_plan_that_cannot_be_deleted_after_a_bug_is_named_in_the_error(sim, service):
+    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
+    with pytest.raises(HwCloudError) as raised:
+        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+            flow.make()
+            raise KeyError('status')
+    message = raised.value.message
+    assert message.startswith("Unexpected KeyError: 'status'. This is a bug in hwcloud.cloud")
+    assert 'the execution plan %s of RFS stack demo-rfs could not be deleted' % flow.name in message
+    assert isinstance(raised.value.__cause__, KeyError)
+
+
+def test_a_plan_whose_apply_outcome_is_unknown_is_not_deleted_and_is_named(sim, service):
+    # Every apply is lost before it lands: the re-reads find the plan AVAILABLE, and the resends run out.
+    sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop', times=10)
+    with pytest.raises(HwCloudError) as raised:
+        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+            flow.make()
+            flow.apply()
+    assert not rfs_calls(sim, 'DELETE')
+    assert [p['execution_plan_name'] for p in plans_of(sim)] == [flow.name]
+    message = raised.value.message
+    assert 'the execution plan %s of RFS stack demo-rfs may be being applied, so it was not deleted' % flow.name in message
+    assert '/execution-plans/%s/metadata' % flow.name in message
+    assert raised.value.details['plan']['execution_plan_name'] == flow.name
+
+
+# ------------------------------------------------------------------ odd answers
+
+@pytest.mark.parametrize('path, body, read, fragment', [
+    ('/metadata$', ['demo-rfs'], lambda service: service.get_stack(DEMO),
+     "Reading RFS stack demo-rfs: the answer is not a stack object but ['demo-rfs']"),
+    ('/stacks$', ['demo-rfs'], lambda service: service.list_stacks(),
+     "Listing RFS stacks: the answer is not an object with a \"stacks\" list but ['demo-rfs']"),
+    ('/stacks$', {'stacks': ['demo-rfs']}, lambda service: service.list_stacks(),
+     "Listing RFS stacks: \"stacks\" is not a list of objects but ['demo-rfs']"),
+    ('/stacks$', {'stacks': [], 'page_info': 'next'}, lambda service: service.list_stacks(),
+     "Listing RFS stacks: \"page_info\" is not an object but 'next'"),
+    ('/events$', {'stack_events': [None]}, lambda service: service.events(DEMO),
+     "\"stack_events\" is not a list of objects but [None]"),
+    ('/outputs$', 42, lambda service: service.outputs(DEMO),
+     "Reading the outputs of RFS stack demo-rfs: the answer is not an object with a \"outputs\" list but 42"),
+], ids=['stack', 'list', 'list-items', 'page-info', 'events', 'outputs'])
+def test_odd_answers_fail_naming_what_was_odd(sim, service, path, body, read, fragment):
+    sim.fault(method='GET', path=path, kind='status', status=200, body=body)
+    with pytest.raises(HwCloudError) as raised:
+        read(service)
+    assert fragment in raised.value.message
+    assert raised.value.details['response'] == body
+
+
+@pytest.mark.parametrize('items, fragment', [
+    (['ADD'], '"execution_plan_items" is not a list of objects but [\'ADD\']'),
+    ([{'resource_type': 't', 'resource_name': 'n', 'action': 'ADD', 'attributes': 'size'}], "the attributes of t.n are not a list of objects but 'size'"),
+    ([{'resource_type': 't', 'resource_name': 'n', 'action': 'ADD', 'attributes': [['size', 1]]}], "the attributes of t.n are not a list of objects"),
+])
+def test_odd_plan_items_fail_naming_what_was_odd_and_the_plan_is_deleted(sim, service, items, fragment):
+    sim.fault(method='GET', path='/execution-plans/[^/]+$', kind='status', status=200, body={'execution_plan_items': items})
+    with pytest.raises(HwCloudError) as raised:
+        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+            flow.make()
+    assert 'Reading the items of execution plan %s of RFS stack demo-rfs: ' % flow.name in raised.value.message
+    assert fragment in raised.value.message
+    assert plans_of(sim) == []
+
+
+# ------------------------------------------------------------------ what a 404 means
+
+def test_an_api_gateway_404_is_a_wrong_endpoint_not_an_absent_stack_or_plan(sim):
+    client = HwCloudClient(TokenAuth(sim.token), max_retries=2, sleep=lambda seconds: None)
+    wrong = rfs.RfsService(client, sim.url + '/wrong-path', sim.project_id)
+    for read in (lambda: wrong.get_stack(DEMO), lambda: wrong.get_plan(DEMO, 'p1'), lambda: wrong.delete_plan(DEMO, 'p1')):
+        with pytest.raises(HwCloudError) as raised:
+            read()
+        assert raised.value.status == 404 and raised.value.code == 'APIGW.0101'

@@ -402,3 +402,30 @@ def test_mutually_exclusive_options_fail_before_any_call(sim, run, options):
     assert result.failed
     assert 'mutually exclusive' in result['msg']
     assert calls(sim) == []
+
+
+# ------------------------------------------------------------------ which deployment, which 404, odd answers
+
+def test_a_change_waits_for_its_own_deployment_not_the_status_left_by_the_last_one(sim, run):
+    # demo-rfs keeps reading DEPLOYMENT_COMPLETE (the last deployment's) for a while after the apply; this one fails.
+    sim.state.rfs.upsert({'stack_name': DEMO, 'deployment_start_delay': 2, 'fail_next_deployment': 'quota exceeded for volumes'})
+    result = run(**change_demo(sim))
+    assert result.rc == 1, result
+    assert 'status DEPLOYMENT_FAILED: quota exceeded for volumes' in result['msg']
+    assert result['stack']['status'] == 'DEPLOYMENT_FAILED'
+
+
+def test_an_api_gateway_404_fails_and_creates_nothing(sim, run):
+    result = run(stack_name=NEW, template_body=TEMPLATE, endpoint=sim.url + '/wrong-path')
+    assert result.rc == 1, result
+    assert result['error']['status'] == 404 and result['error']['code'] == 'APIGW.0101'
+    assert 'Reading RFS stack web: HTTP 404 APIGW.0101' in result['msg']
+    assert sim.requests('POST') == []
+
+
+def test_a_stack_answer_without_stack_name_reads_the_outputs_by_the_name_given(sim, run):
+    sim.fault(method='GET', path='/metadata$', kind='status', status=200, times=5, body={'stack_id': DEMO_ID, 'status': 'DEPLOYMENT_COMPLETE'})
+    result = run(stack_name=DEMO)
+    assert result.rc == 0, result
+    assert [output['name'] for output in result['outputs']] == ['vpc_id']
+    assert calls(sim, 'GET', '/outputs$')[0]['path'].endswith('/stacks/demo-rfs/outputs')

@@ -99,3 +99,25 @@ def test_a_bad_name_fails_before_any_call(sim, info, name):
     assert result.failed
     assert result['invalid_option'] == 'stack_name'
     assert calls(sim) == []
+
+
+def test_an_api_gateway_404_fails_instead_of_giving_an_empty_list(sim, info):
+    result = info(stack_name=DEMO, endpoint=sim.url + '/wrong-path')
+    assert result.rc == 1, result
+    assert result['error']['status'] == 404 and result['error']['code'] == 'APIGW.0101'
+    assert 'stacks' not in result
+
+
+def test_a_stack_answer_without_stack_name_reads_its_details_by_the_name_given(sim, info):
+    sim.fault(method='GET', path='/metadata$', kind='status', status=200, body={'stack_id': DEMO_ID, 'status': 'DEPLOYMENT_COMPLETE'})
+    result = info(stack_name=DEMO, outputs=True)
+    assert result.rc == 0, result
+    assert [output['name'] for output in result['stacks'][0]['outputs']] == ['vpc_id']
+
+
+def test_a_listed_stack_without_stack_name_fails_naming_it_when_details_are_asked(sim, info):
+    sim.fault(method='GET', path='/stacks$', kind='status', status=200, body={'stacks': [{'stack_id': DEMO_ID}]})
+    result = info(outputs=True)
+    assert result.rc == 1, result
+    assert result['msg'].startswith('Listing RFS stacks: a stack in the answer has no stack_name, so its details cannot be read')
+    assert 'Unexpected' not in result['msg']
