@@ -14,7 +14,7 @@ from urllib.parse import quote
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError, absent_on_404
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
@@ -363,13 +363,7 @@ def read_clusters(service, cluster_id=None, cluster_name=None):
     """The clusters a read-only module reports: the one with ``cluster_id`` (none when it does not exist),
     every one named ``cluster_name``, or every one of the project."""
     if cluster_id is not None:
-        try:
-            return [service.get_cluster(cluster_id)]
-        except HwCloudError as error:
-            # An API Gateway 404 means a wrong endpoint or path, not a missing cluster: that stays a failure.
-            if error.status == 404 and not str(error.code or '').startswith('APIGW.'):
-                return []
-            raise
+        return absent_on_404(lambda: [service.get_cluster(cluster_id)], absent=[])
     return [cluster for cluster in service.list_clusters() if cluster_name is None or cluster.get('name') == cluster_name]
 
 
