@@ -128,7 +128,8 @@ pytest: venv tree
 	else echo "pytest: no tests/simulator or tests/pytest"; fi
 
 # With a fresh simulator: writes the tree's tests/integration/integration_config.yml
-# for it and runs every target there (see tools/run-integration).
+# for it and runs every target there, in two halves at once, the second in a copy of the
+# tree with a simulator of its own (see tools/run-integration; INTEGRATION_JOBS=1: one by one).
 integration: venv tree
 	tools/with-sim integration tools/run-integration $(TREE)
 
