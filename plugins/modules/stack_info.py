@@ -185,7 +185,7 @@ invalid_option:
   description: The option whose value breaks a rule; nothing was sent.
   returned: on failure of an option check
   type: str
-  sample: timeout
+  sample: stack_id
 retries:
   description: One line per retried HTTP call (what failed, and the wait before the next attempt).
   returned: at verbosity 3 (C(-vvv)) or more, when a call was retried

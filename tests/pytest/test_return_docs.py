@@ -26,6 +26,7 @@ from faultkit import (
     STOPPED_CLUSTER_ID,
     add_fault,
     connection,
+    read_only_connection,
     run_module,
 )
 
@@ -33,7 +34,6 @@ from faultkit import (
 COMMON_KEYS = frozenset(["changed", "failed", "msg", "invocation", "diff", "warnings", "deprecations", "exception", "skipped"])
 # Nothing listens on port 1 of the loopback: the connection is refused at once.
 REFUSING_ENDPOINT = "http://127.0.0.1:1"
-WAIT_OPTIONS = ("wait", "wait_timeout", "poll_interval")
 PYTHON_TYPES = {"str": str, "dict": dict, "list": list, "int": int, "bool": bool, "float": (int, float)}
 RFS_DEMO = "demo-rfs"
 
@@ -88,10 +88,7 @@ def problems(value, doc, free_form=frozenset(), path=""):
 
 
 def run(sim, module, args, verbosity=0, check_mode=False):
-    module_args = connection(sim, **args)
-    if is_read_only(module):
-        for option in WAIT_OPTIONS:
-            module_args.pop(option, None)
+    module_args = (read_only_connection if is_read_only(module) else connection)(sim, **args)
     return run_module(module.main, module_args, verbosity=verbosity, check_mode=check_mode)
 
 
