@@ -43,6 +43,9 @@ CONNECT_TIMEOUT = 10.0
 UNREACHABLE_ERRNOS = frozenset([errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN])
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
+# An address that refuses, cannot be reached or holds a call past request_timeout rarely heals within
+# the seconds a retry waits: one more try covers a blip, more only keep the user waiting in silence.
+STALLED_RETRIES = 1
 
 
 class TokenAuth:
@@ -196,6 +199,7 @@ class HwCloudClient:
         mutating = method.upper() not in ('GET', 'HEAD') if idempotent is None else not idempotent
         payload = None if body is None else json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
         attempt = 0
+        stalls = 0
         while True:
             headers = {'Content-Type': JSON_CONTENT_TYPE, 'Accept': 'application/json'}
             if extra_headers:
@@ -224,13 +228,18 @@ class HwCloudClient:
                                               method=method, url=url)
                 if not cause.retriable:
                     raise HwCloudError('%s: %s' % (action, cause), method=method, url=url)
+                stalls += cause.stalled
+                self._give_up_when_stalled(stalls, attempt, action, cause, method, url)
                 problem = str(cause)
                 retry_after = None
             except requests.exceptions.Timeout as exc:
-                problem = str(connection_failure(exc, url, self.request_timeout, endpoint_option))
+                cause = connection_failure(exc, url, self.request_timeout, endpoint_option)
+                problem = str(cause)
                 if mutating:
                     raise OutcomeUnknownError('%s: %s; the call may or may not have taken effect' % (action, problem),
                                               method=method, url=url)
+                stalls += cause.stalled
+                self._give_up_when_stalled(stalls, attempt, action, cause, method, url)
                 retry_after = None
             except requests.exceptions.RequestException as exc:
                 # Anything else (a truncated or undecodable answer) is a lost answer: same rules as a dropped connection.
@@ -266,14 +275,35 @@ class HwCloudClient:
             self.log('%s: %s; retry %d of %d in %.2fs' % (action, problem, attempt, self.max_retries, delay))
             self.sleep(delay)
 
+    def _give_up_when_stalled(self, stalls, attempt, action, cause, method, url):
+        """Raise once a call has stalled (refused, unreachable, timed out) more often than ``STALLED_RETRIES`` allows."""
+        if stalls <= min(STALLED_RETRIES, self.max_retries):
+            return
+        attempts = '%d attempt%s' % (attempt + 1, '' if attempt == 0 else 's')
+        if not self.max_retries:
+            why = 'max_retries=0: no retry'
+        elif cause.timed_out:
+            why = 'a call that times out is retried once, whatever max_retries says'
+        else:
+            why = 'an address that refuses or cannot be reached is retried once, whatever max_retries says'
+        if cause.timed_out:
+            why += '; raise request_timeout for a slow service'
+        raise HwCloudError('%s: %s; gave up after %s (%s)' % (action, cause, attempts, why), method=method, url=url)
+
 
 class ConnectionFailure:
-    """Why a call got no answer, in one line, with the options that change it."""
+    """Why a call got no answer, in one line, with the options that change it.
 
-    def __init__(self, text, never_sent, retriable=True):
+    ``stalled``: the address refused, could not be reached or held the call past a timeout, which a
+    quick retry seldom cures (retried at most ``STALLED_RETRIES`` times); ``timed_out``: a timeout.
+    """
+
+    def __init__(self, text, never_sent, retriable=True, stalled=False, timed_out=False):
         self.text = text
         self.never_sent = never_sent
         self.retriable = retriable
+        self.stalled = stalled
+        self.timed_out = timed_out
 
     def __str__(self):
         return self.text
@@ -308,19 +338,22 @@ def connection_failure(exc, url, request_timeout, endpoint_option='endpoint'):
         # A name that does not resolve is a wrong endpoint or region far more often than a passing DNS fault.
         return ConnectionFailure('cannot resolve host %s (check %s and region)' % (host, endpoint_option), True, retriable=False)
     if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or 'Connection refused' in repr(exc):
-        return ConnectionFailure('connection refused by %s: nothing listens there (check %s and region)' % (where, endpoint_option), True)
+        return ConnectionFailure('connection refused by %s: nothing listens there (check %s and region)' % (where, endpoint_option), True,
+                                 stalled=True)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or 'ConnectTimeoutError' in names:
         return ConnectionFailure('no answer from %s within %ss while connecting (check %s, region, and any firewall or proxy '
-                                 'between here and there)' % (where, connect_timeout, endpoint_option), True)
+                                 'between here and there)' % (where, connect_timeout, endpoint_option), True, stalled=True, timed_out=True)
     if isinstance(exc, requests.exceptions.Timeout) or 'ReadTimeoutError' in names:
-        return ConnectionFailure('no answer from %s within request_timeout=%ss' % (where, request_timeout), False)
+        return ConnectionFailure('no answer from %s within request_timeout=%ss' % (where, request_timeout), False, stalled=True,
+                                 timed_out=True)
     if any(isinstance(cause, ConnectionResetError) for cause in causes):
         return ConnectionFailure('connection reset by %s before it answered' % where, False)
     if any(isinstance(cause, OSError) and getattr(cause, 'errno', None) in UNREACHABLE_ERRNOS for cause in causes):
         return ConnectionFailure('%s is unreachable from here: %s (check %s and the network)'
-                                 % (where, _innermost_os_error(causes), endpoint_option), True)
+                                 % (where, _innermost_os_error(causes), endpoint_option), True, stalled=True)
     if 'NewConnectionError' in names:
-        return ConnectionFailure('cannot connect to %s: %s (check %s)' % (where, _innermost_os_error(causes), endpoint_option), True)
+        return ConnectionFailure('cannot connect to %s: %s (check %s)' % (where, _innermost_os_error(causes), endpoint_option), True,
+                                 stalled=True)
     if 'RemoteDisconnected' in names or 'ProtocolError' in names:
         return ConnectionFailure('%s closed the connection without an answer' % where, False)
     return ConnectionFailure('connection to %s failed: %s' % (where, _reason(exc)), False)

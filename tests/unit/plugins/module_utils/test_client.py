@@ -237,20 +237,37 @@ def test_post_timeout_is_outcome_unknown_and_not_resent(sim):
     assert sim.cluster()['status'] == '910'
 
 
-def test_refused_connection_is_retried_even_for_a_post(sim):
+def closed_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    rec = Recorder(sim, max_retries=2)
+        return probe.getsockname()[1]
+
+
+def test_refused_connection_is_retried_once_even_for_a_post(sim):
+    port = closed_port()
+    rec = Recorder(sim, max_retries=5)
 
     with pytest.raises(HwCloudError) as caught:
         rec.client.request('POST', 'http://127.0.0.1:%d/v1.1/p/clusters/c/action' % port, STOP, action='Stopping')
 
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert caught.value.message == ('Stopping: connection refused by 127.0.0.1:%d: nothing listens there (check endpoint and region); '
-                                    'gave up after 3 attempts (max_retries=2)' % port)
-    assert rec.client.calls == 3
-    assert len(rec.sleeps) == 2
+                                    'gave up after 2 attempts (an address that refuses or cannot be reached is retried once, '
+                                    'whatever max_retries says)' % port)
+    assert rec.client.calls == 2
+    assert len(rec.sleeps) == 1
+
+
+def test_refused_connection_with_max_retries_zero_is_tried_once(sim):
+    port = closed_port()
+    rec = Recorder(sim, max_retries=0)
+
+    with pytest.raises(HwCloudError) as caught:
+        rec.client.request('GET', 'http://127.0.0.1:%d/v1.1/p/clusters' % port, action='Listing')
+
+    assert caught.value.message.endswith('; gave up after 1 attempt (max_retries=0: no retry)'), caught.value.message
+    assert rec.client.calls == 1
+    assert rec.sleeps == []
 
 
 def test_a_host_that_does_not_resolve_fails_at_once_naming_the_host(sim):
@@ -275,7 +292,7 @@ def test_a_token_request_names_identity_endpoint_when_iam_cannot_be_reached():
         client.request('GET', 'http://127.0.0.1:%d/v1.1/proj/clusters' % port, action='Listing CDM clusters')
 
     assert caught.value.message == ('Requesting an IAM token: connection refused by 127.0.0.1:%d: nothing listens there '
-                                    '(check identity_endpoint and region); gave up after 1 attempts (max_retries=0)' % port)
+                                    '(check identity_endpoint and region); gave up after 1 attempt (max_retries=0: no retry)' % port)
 
 
 def test_connecting_has_its_own_short_timeout_and_says_so(monkeypatch):
@@ -300,24 +317,32 @@ def test_connecting_has_its_own_short_timeout_and_says_so(monkeypatch):
             sock.close()
 
     assert caught.value.message == ('Listing CDM clusters: no answer from 127.0.0.1:%d within 0.3s while connecting (check endpoint, '
-                                    'region, and any firewall or proxy between here and there); gave up after 1 attempts '
-                                    '(max_retries=0)' % port)
+                                    'region, and any firewall or proxy between here and there); gave up after 1 attempt '
+                                    '(max_retries=0: no retry; raise request_timeout for a slow service)' % port)
 
 
-def test_an_endpoint_that_accepts_but_never_answers_names_request_timeout():
+@pytest.mark.parametrize('max_retries, attempts, why', [
+    (5, 2, 'a call that times out is retried once, whatever max_retries says'),
+    (1, 2, 'a call that times out is retried once, whatever max_retries says'),
+    (0, 1, 'max_retries=0: no retry'),
+])
+def test_an_endpoint_that_accepts_but_never_answers_is_retried_once_naming_the_options(max_retries, attempts, why):
+    # The kernel completes the handshake for a listening socket: connections land in its backlog, unanswered.
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(('127.0.0.1', 0))
-    server.listen(5)
+    server.listen(8)
     port = server.getsockname()[1]
     try:
-        client = HwCloudClient(None, request_timeout=0.3, max_retries=0, sleep=lambda seconds: None)
+        client = HwCloudClient(None, request_timeout=0.3, max_retries=max_retries, sleep=lambda seconds: None)
         with pytest.raises(HwCloudError) as caught:
             client.request('GET', 'http://127.0.0.1:%d/v1.1/p/clusters' % port, action='Listing CDM clusters')
     finally:
         server.close()
 
     assert caught.value.message == ('Listing CDM clusters: no answer from 127.0.0.1:%d within request_timeout=0.3s; '
-                                    'gave up after 1 attempts (max_retries=0)' % port)
+                                    'gave up after %d attempt%s (%s; raise request_timeout for a slow service)'
+                                    % (port, attempts, 's' if attempts > 1 else '', why))
+    assert client.calls == attempts
 
 
 # ------------------------------------------------------------------ answers that are final
