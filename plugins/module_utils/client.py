@@ -29,7 +29,9 @@ except ImportError as import_error:  # pragma: no cover - exercised by the sanit
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import (
     HwCloudError,
     OutcomeUnknownError,
+    authentication_hint,
     error_from_response,
+    with_hint,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.signer import sign
 
@@ -82,7 +84,7 @@ class PasswordAuth:
     def fetch(self, client):
         # Asking for a token changes nothing: a lost answer is retried like a read, not re-read first.
         response = client.send('POST', self.tokens_url, self.request_body(), action='Requesting an IAM token', authenticated=False,
-                               idempotent=True, endpoint_option='identity_endpoint')
+                               idempotent=True, endpoint_option='identity_endpoint', auth_step='password')
         token = response.headers.get('X-Subject-Token')
         if not token:
             raise HwCloudError('Requesting an IAM token: HTTP %s without an X-Subject-Token header' % response.status_code,
@@ -101,13 +103,19 @@ class PasswordAuth:
 
 
 class AkSkAuth:
-    """Access key and secret key: every request signed with SDK-HMAC-SHA256."""
+    """Access key and secret key: every request signed with SDK-HMAC-SHA256.
 
-    def __init__(self, access_key, secret_key, security_token=None, project_id=None):
+    ``key_label`` and ``secret_label`` say where the keys came from, for the message when they are refused.
+    """
+
+    def __init__(self, access_key, secret_key, security_token=None, project_id=None,
+                 key_label=None, secret_label=None):
         self.access_key = access_key
         self.secret_key = secret_key
         self.security_token = security_token
         self.project_id = project_id
+        self.key_label = key_label or 'access_key (HW_ACCESS_KEY)'
+        self.secret_label = secret_label or 'secret_key (HW_SECRET_KEY)'
 
     def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
         extra = {}
@@ -178,6 +186,8 @@ class HwCloudClient:
         self.session.verify = self.verify
         self.no_log_values = set()
         self.calls = 0
+        # The project the task acts in, for the message when credentials are refused for it.
+        self.project_id = None
 
     def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), headers=None, idempotent=None,
                 endpoint_option='endpoint'):
@@ -187,12 +197,13 @@ class HwCloudClient:
         return decode_json(response, action or '%s %s' % (method, url))
 
     def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True,
-             idempotent=None, endpoint_option='endpoint', headers=None):
+             idempotent=None, endpoint_option='endpoint', headers=None, auth_step=None):
         """Send one call with bounded retries; ``idempotent=True`` lets a POST that changes nothing be resent like a read.
 
         ``endpoint_option`` names the option that sets this call's address, for the message when it cannot be reached.
         ``headers`` are extra headers (signed with the rest): a dict, or a function called for each attempt
-        so that a header such as a request id can be fresh on every resend.
+        so that a header such as a request id can be fresh on every resend. ``auth_step='password'`` marks
+        IAM's token call, whose 401 means a wrong user name, password or domain.
         """
         extra_headers = headers
         action = action or '%s %s' % (method, url)
@@ -258,7 +269,7 @@ class HwCloudClient:
                                               code=error.code, service_message=error.service_message,
                                               request_id=error.request_id, body=error.body, method=method, url=url)
                 if not retriable or attempt >= self.max_retries:
-                    error = error_from_response(response, action)
+                    error = self._explained(error_from_response(response, action), auth_step)
                     if attempt:
                         error.message += '; gave up after %d attempts' % (attempt + 1)
                         error.args = (error.message,)
@@ -274,6 +285,14 @@ class HwCloudClient:
             attempt += 1
             self.log('%s: %s; retry %d of %d in %.2fs' % (action, problem, attempt, self.max_retries, delay))
             self.sleep(delay)
+
+    def _explained(self, error, auth_step):
+        """A refused authentication gets what to check, from the service's words and the kind of credentials."""
+        auth = self.auth
+        key = getattr(auth, 'key_label', 'access_key (HW_ACCESS_KEY)')
+        secret = getattr(auth, 'secret_label', 'secret_key (HW_SECRET_KEY)')
+        return with_hint(error, authentication_hint(error, auth_step, key=key, secret=secret,
+                                                    project=getattr(auth, 'project_id', None) or self.project_id))
 
     def _give_up_when_stalled(self, stalls, attempt, action, cause, method, url):
         """Raise once a call has stalled (refused, unreachable, timed out) more often than ``STALLED_RETRIES`` allows."""

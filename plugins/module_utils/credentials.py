@@ -143,11 +143,12 @@ def default_identity_endpoint(region):
     return 'https://iam.%s.myhuaweicloud.com' % region
 
 
-def _access_keys(access_key, secret_key, security_token, project_id, source, identity_endpoint=None):
+def _access_keys(access_key, secret_key, security_token, project_id, source, identity_endpoint=None, labels=(None, None)):
     # A permanent access key is an identifier, shown like access_key; a temporary one is masked with its secret.
     secrets = (access_key, secret_key, security_token) if security_token else (secret_key,)
-    return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id), source, project_id=project_id,
-                       identity_endpoint=identity_endpoint, secrets=secrets)
+    key_label, secret_label = labels
+    return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id, key_label=key_label, secret_label=secret_label),
+                       source, project_id=project_id, identity_endpoint=identity_endpoint, secrets=secrets)
 
 
 def _from_sdk_environment(params, environ, tried):
@@ -158,7 +159,8 @@ def _from_sdk_environment(params, environ, tried):
     if not (access_key and secret_key):
         missing = 'HUAWEICLOUD_SDK_SK' if access_key else 'HUAWEICLOUD_SDK_AK'
         raise HwCloudError('The SDK variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK go together; %s is not set.' % missing)
-    return _access_keys(access_key, secret_key, security_token, params['project_id'] or project_id, 'sdk_environment')
+    return _access_keys(access_key, secret_key, security_token, params['project_id'] or project_id, 'sdk_environment',
+                        labels=('HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK'))
 
 
 def credentials_file_path(environ):
@@ -204,7 +206,8 @@ def _from_credentials_file(params, environ, tried):
         raise HwCloudError('The SDK credentials file %s has %s but no %s in its [%s] section.'
                            % (path, 'ak' if access_key else 'sk', 'sk' if access_key else 'ak', CREDENTIALS_FILE_SECTION))
     return _access_keys(access_key, secret_key, section.get('security_token'), params['project_id'] or section.get('project_id'),
-                        'sdk_credentials_file', identity_endpoint=section.get('iam_endpoint'))
+                        'sdk_credentials_file', identity_endpoint=section.get('iam_endpoint'),
+                        labels=('ak in %s' % path, 'sk in %s' % path))
 
 
 class _MetadataService:
@@ -281,7 +284,9 @@ def _from_ecs_metadata(params, environ, tried):
         project_id = params['project_id']
         if not project_id:
             project_id = _metadata_project(service, headers)
-        return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id), 'ecs_metadata', project_id=project_id,
+        label = 'the temporary keys from %s' % label
+        return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id, key_label=label, secret_label=label),
+                           'ecs_metadata', project_id=project_id,
                            secrets=(access_key, secret_key, security_token))
     finally:
         service.close()
@@ -319,18 +324,20 @@ def assume_agency(client, credentials, params):
     base_auth = credentials.auth
     if isinstance(base_auth, AkSkAuth):
         # IAM is a global service: the call is signed without the project of the service calls.
-        base_auth = AkSkAuth(base_auth.access_key, base_auth.secret_key, base_auth.security_token)
+        base_auth = AkSkAuth(base_auth.access_key, base_auth.secret_key, base_auth.security_token,
+                             key_label=base_auth.key_label, secret_label=base_auth.secret_label)
     client.auth = base_auth
     # Asking for temporary keys changes nothing: a lost answer is retried like a read.
     response = client.send('POST', iam_base_url(identity) + '/v3.0/OS-CREDENTIAL/securitytokens', body, action=action, idempotent=True,
-                           endpoint_option='identity_endpoint')
+                           endpoint_option='identity_endpoint', auth_step='agency')
     try:
         credential = decode_json(response, action)['credential']
         access_key, secret_key, security_token = credential['access'], credential['secret'], credential['securitytoken']
     except (KeyError, TypeError):
         raise HwCloudError('%s: HTTP %s without credential.access, .secret and .securitytoken' % (action, response.status_code),
                            status=response.status_code)
-    assumed = Credentials(AkSkAuth(access_key, secret_key, security_token, params['project_id']),
+    label = 'the temporary keys of agency %s' % params['agency_name']
+    assumed = Credentials(AkSkAuth(access_key, secret_key, security_token, params['project_id'], key_label=label, secret_label=label),
                           'agency:%s/%s via %s' % (domain, params['agency_name'], credentials.source),
                           project_id=params['project_id'], secrets=(access_key, secret_key, security_token))
     client.no_log_values.update(assumed.secrets)

@@ -269,6 +269,7 @@ class HwCloudModule:
                                     validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                                     max_retries=self.params['max_retries'], log=self._note_retry)
         self.client.no_log_values.update(credentials.secrets)
+        self.client.project_id = self.params['project_id']
         # Set before the agency is assumed: a refused assume_role still reports the source that asked.
         self.credentials = credentials
         self.credentials = assume_agency(self.client, credentials, self.params)

@@ -604,7 +604,8 @@ def test_password_auth_wrong_password(sim):
         rec.read()
 
     assert caught.value.message == 'Requesting an IAM token: HTTP 401 Unauthorized: The username or password is wrong.' \
-        ' (request id %s)' % sim.requests()[0]['request_id']
+        ' (request id %s). To fix: check user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME): ' \
+        'domain_name is the account that owns the IAM user, not the user.' % sim.requests()[0]['request_id']
     assert len(sim.requests()) == 1
     assert rec.client.no_log_values == set()
 

@@ -279,7 +279,7 @@ class FakeClient:
         self.sent = []
         self.no_log_values = set()
 
-    def send(self, method, url, body=None, action=None, idempotent=None, endpoint_option=None):
+    def send(self, method, url, body=None, action=None, idempotent=None, endpoint_option=None, auth_step=None):  # pylint: disable=unused-argument
         self.sent.append(dict(method=method, url=url, body=body, action=action, idempotent=idempotent, auth=self.auth))
         return self.answer
 
