@@ -3,7 +3,7 @@
 import hmac
 
 from . import signing
-from .state import iam_time
+from .common import iam_time
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
 DURATION_RANGE = (900, 86400)

@@ -7,13 +7,14 @@ settles first, so each read sees a consistent, up-to-date picture.
 """
 
 import copy
-import datetime
 import json
 import os
 import threading
 import time
 import uuid
 
+# Re-exported: rfs_state still imports aos_time, new_id and parse_time from here.
+from .common import aos_time, cdm_time, iam_time, new_hex_id, new_id, parse_time  # noqa: F401  pylint: disable=unused-import
 from .seedkeys import known_top_level_keys, object_key_problems, seed_key_problems
 
 DEFAULT_TRANSITION_SECONDS = 2.0
@@ -48,37 +49,6 @@ STACK_BUSY = ("Processing", "Pending")
 
 class SeedError(ValueError):
     pass
-
-
-def cdm_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def aos_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def iam_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(value):
-    """Accept the ISO forms this simulator writes (with or without Z / fraction)."""
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
-
-
-def new_id():
-    return str(uuid.uuid4())
-
-
-def new_hex_id():
-    return uuid.uuid4().hex
 
 
 def default_state_path():
