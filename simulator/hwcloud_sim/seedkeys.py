@@ -17,7 +17,8 @@ import json
 SEED_KEYS = {
     "settings": ("transition_seconds", "token_ttl_seconds", "delay_scale", "action_records", "rfs_page_cap",
                  "temporary_ttl_seconds", "domain"),
-    "projects": ("id", "name"),
+    # domain: the account (domain name) that owns the project; default: the first user's.
+    "projects": ("id", "name", "domain"),
     "tokens": ("token", "project_id", "expires_at", "user", "domain"),
     "users": ("name", "password", "domain", "id"),
     # origin: where a temporary key came from (an agency, the metadata service), as GET /_sim/state writes it.

@@ -27,6 +27,7 @@ _SEG = r"([^/]*)"
 ROUTES = [
     ("POST", re.compile(r"^/v3/auth/tokens$"), "iam", iam.create_token, ()),
     ("POST", re.compile(r"^/v3\.0/OS-CREDENTIAL/securitytokens$"), "iam", iam.create_security_token, ()),
+    ("GET", re.compile(r"^/v3/projects$"), "iam", iam.list_projects, ()),
     ("PUT", re.compile(r"^/meta-data/latest/api/token$"), "metadata", metadata.create_token, ()),
     ("GET", re.compile(r"^/openstack/latest/securitykey$"), "metadata", metadata.security_key, ()),
     ("GET", re.compile(r"^/openstack/latest/meta_data\.json$"), "metadata", metadata.meta_data, ()),

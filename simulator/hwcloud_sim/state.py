@@ -7,6 +7,7 @@ settles first, so each read sees a consistent, up-to-date picture.
 """
 
 import copy
+import hashlib
 import json
 import os
 import threading
@@ -166,6 +167,9 @@ class State:
                 user.setdefault("id", new_hex_id())
                 user.setdefault("password", "")
                 user.setdefault("domain", user["name"])
+            # A project belongs to one account (domain); the seed's projects default to the first user's.
+            for project in self.projects:
+                project.setdefault("domain", self.default_domain())
             self.credentials = {}
             for cred in _list_of_objects(seed, "credentials"):
                 if not cred.get("access_key") or not cred.get("secret_key"):
@@ -439,14 +443,29 @@ class State:
             self.metadata_tokens.add(value)
             return value
 
-    def find_project(self, project_id=None, name=None):
+    def find_project(self, project_id=None, name=None, domain=None):
+        """The project with this id (or this name, in ``domain`` when given), or None."""
         with self.lock:
             for project in self.projects:
+                if domain is not None and project.get("domain") != domain:
+                    continue
                 if project_id is not None and project["id"] == project_id:
                     return project
                 if name is not None and project["name"] == name:
                     return project
             return None
+
+    def projects_of(self, domain):
+        with self.lock:
+            return [copy.deepcopy(project) for project in self.projects if project.get("domain") == domain]
+
+    def domain_id(self, domain):
+        """An account's id: the one an agency of that account is seeded with, else one derived from its name."""
+        with self.lock:
+            for agency in self.agencies:
+                if agency["domain"] == domain:
+                    return agency["domain_id"]
+            return hashlib.sha256(("sim-domain:%s" % domain).encode("utf-8")).hexdigest()[:32]
 
     # ------------------------------------------------------------- clusters
 
