@@ -8,6 +8,10 @@ import datetime
 import uuid
 
 
+class SeedError(ValueError):
+    """A seed, or an object given to the control API, that the simulator cannot take."""
+
+
 def cdm_time(epoch):
     return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
