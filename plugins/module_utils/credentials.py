@@ -20,6 +20,7 @@ __metaclass__ = type
 import configparser
 import os
 import time
+from urllib.parse import urlencode
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     AkSkAuth,
@@ -343,3 +344,34 @@ def assume_agency(client, credentials, params):
     client.no_log_values.update(assumed.secrets)
     client.auth = assumed.auth
     return assumed
+
+
+def find_project(client, credentials, params):
+    """The id of the project named after ``region`` in the credentials' account, as the official SDK finds it.
+
+    ``GET <IAM>/v3/projects?name=<region>`` with the task's credentials: a token as it is, access keys
+    signed without ``X-Project-Id`` (the account is the key's own). Exactly one project must answer.
+    """
+    region = params['region']
+    identity = params['identity_endpoint'] or credentials.identity_endpoint or default_identity_endpoint(region)
+    auth = credentials.auth
+    if isinstance(auth, AkSkAuth):
+        auth = AkSkAuth(auth.access_key, auth.secret_key, auth.security_token, key_label=auth.key_label, secret_label=auth.secret_label)
+    url = '%s/v3/projects?%s' % (iam_base_url(identity), urlencode({'name': region}))
+    action = 'Finding the project of region %s (no project_id given) with the credentials from %s' % (region, credentials.source)
+    service_auth, client.auth = client.auth, auth
+    try:
+        answer = client.request('GET', url, action=action, endpoint_option='identity_endpoint')
+    finally:
+        client.auth = service_auth
+    projects = answer.get('projects') if isinstance(answer, dict) else None
+    if not isinstance(projects, list):
+        raise HwCloudError('%s: the answer has no list of projects' % action)
+    ids = [project.get('id') for project in projects if isinstance(project, dict) and project.get('id')]
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise HwCloudError("No project named '%s' in the account of the credentials from %s (IAM: GET %s): check region "
+                           "(HW_REGION_NAME), or set project_id (HW_PROJECT_ID)." % (region, credentials.source, url))
+    raise HwCloudError("%d projects are named '%s' in the account of the credentials from %s (%s): set project_id "
+                       "(HW_PROJECT_ID) to the one to use." % (len(ids), region, credentials.source, ', '.join(sorted(ids))))

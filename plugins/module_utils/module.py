@@ -25,6 +25,7 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    AkSkAuth,
     HwCloudClient,
     PasswordAuth,
 )
@@ -33,6 +34,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
     assume_agency,
     check_agency_options,
     explicit_credentials_given,
+    find_project,
     resolve_credentials,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
@@ -207,6 +209,8 @@ class HwCloudModule:
         self.credentials = None
         self.retry_log = []
         self._project_required_for = None
+        # Set when the project was found from region: the result's project_id says which.
+        self.found_project_id = None
 
     def validate(self):
         """Check the module's own rules; raise ``InvalidOptionError``. Runs before any HTTP call."""
@@ -226,32 +230,46 @@ class HwCloudModule:
 
     @property
     def project_id(self):
-        """The project: as given, or as learnt from the IAM token when scoped by region."""
+        """The project: as given, as the credentials name it, or found from ``region`` as the SDK does."""
         if self.params['project_id']:
             return self.params['project_id']
         auth = self.client.auth if self.client else None
         if isinstance(auth, PasswordAuth):
+            # The token is scoped by the region's name: IAM's answer names the project.
             if auth.token is None:
                 auth.fetch(self.client)
+            self.found_project_id = auth.token_project_id
             return auth.token_project_id
         if self.credentials is not None and self.credentials.project_id:
             return self.credentials.project_id
+        if self.params['region'] and self.client is not None:
+            return self._find_project()
         if self._project_required_for:
-            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; the credentials from %s do not name a project.'
+            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; the credentials from %s do not name a project, '
+                               'and without region (HW_REGION_NAME) it cannot be found.'
                                % (self._project_required_for, self.credentials.source))
         return None
+
+    def _find_project(self):
+        """Look the project up once; access keys then carry it as X-Project-Id, and the result says which it was."""
+        project_id = find_project(self.client, self.credentials, self.params)
+        self.credentials.project_id = project_id
+        self.found_project_id = project_id
+        self.client.project_id = project_id
+        if isinstance(self.client.auth, AkSkAuth):
+            self.client.auth.project_id = project_id
+        return project_id
 
     def require_project_id(self, why):
         if self.params['project_id']:
             return
         self._project_required_for = why
-        # The SDK's variables and file and the ECS metadata may name the project: checked once they are read.
-        if not explicit_credentials_given(self.params) and not self.params['agency_name']:
+        # The SDK's variables and file and the ECS metadata may name the project: checked once they are read;
+        # with region, the project is found from it (IAM password: the token's scope already names it).
+        if self.params['region'] or (not explicit_credentials_given(self.params) and not self.params['agency_name']):
             return
-        # Only IAM password auth can learn the project (scoped by region name); a token, AK/SK or an agency cannot.
-        password_auth = not self.params['auth_token'] and not self.params['access_key'] and not self.params['secret_key']
-        if self.params['agency_name'] or not (password_auth and self.params['user_name'] and self.params['region']):
-            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s.' % why)
+        raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; or set region (HW_REGION_NAME) to find the project '
+                           'named after it.' % why)
 
     def wait_for(self, waiter, **details):
         """Run ``waiter`` on the task's one ``wait_timeout`` budget; ``details`` go with a failed or timed-out wait."""
@@ -273,6 +291,9 @@ class HwCloudModule:
         # Set before the agency is assumed: a refused assume_role still reports the source that asked.
         self.credentials = credentials
         self.credentials = assume_agency(self.client, credentials, self.params)
+        if isinstance(self.client.auth, AkSkAuth) and not self.client.auth.project_id and self.params['region']:
+            # Signed calls to project-level services carry X-Project-Id: the project is needed before the first one.
+            self._find_project()
         return self.client
 
     def _extras(self):
@@ -280,6 +301,8 @@ class HwCloudModule:
         extras = {}
         if self.credentials is not None:
             extras['credentials_source'] = self.credentials.source
+        if self.found_project_id:
+            extras['project_id'] = self.found_project_id
         if self.retry_log and self.module._verbosity >= 3:  # pylint: disable=protected-access
             extras['retries'] = list(self.retry_log)
         return extras

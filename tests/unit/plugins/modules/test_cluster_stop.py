@@ -630,7 +630,8 @@ def test_half_of_an_access_key_pair_fails_naming_the_other_half(sim, run_module)
 
 
 @pytest.mark.parametrize('env_var, option, msg', [
-    ('HW_PROJECT_ID', 'project_id', 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it.'),
+    ('HW_PROJECT_ID', 'project_id', 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; '
+                                    'or set region (HW_REGION_NAME) to find the project named after it.'),
     ('HW_REGION_NAME', 'endpoint', 'Set region (HW_REGION_NAME) to use the default CDM endpoint, or set endpoint.'),
 ], ids=['no_project_id', 'no_endpoint_and_no_region'])
 def test_missing_connection_option_fails_before_any_http_call(sim, run_module, monkeypatch, env_var, option, msg):
