@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import email.utils
 import json
 import errno
@@ -50,6 +51,45 @@ BACKOFF_CAP = 20.0
 STALLED_RETRIES = 1
 
 
+# Temporary credentials are renewed this long before they expire (at most), so that no call is signed
+# with keys that lapse on the way; short lifetimes (tests) renew after 80 % of their life.
+RENEW_MARGIN_SECONDS = 300.0
+RENEW_SHARE = 0.2
+# Credentials that expire sooner than this when they arrive are not renewed: a new set would be as short.
+MIN_RENEWABLE_SECONDS = 1.0
+
+
+def parse_expires_at(text):
+    """Seconds since the epoch of an IAM time (``2026-11-24T10:00:00.000000Z``, fraction and Z optional); None if unreadable."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    value = text.strip().rstrip('Z').replace('z', '')
+    for layout in ('%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S'):
+        try:
+            moment = datetime.datetime.strptime(value, layout)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=datetime.timezone.utc).timestamp()
+    return None
+
+
+class Expiry:
+    """When credentials that expire should be renewed, counted on this machine's monotonic clock."""
+
+    def __init__(self, expires_at, clock=time.monotonic, wall=time.time):
+        self.clock = clock
+        self.expires_at = expires_at
+        expires = parse_expires_at(expires_at)
+        remaining = None if expires is None else expires - wall()
+        if remaining is None or remaining < MIN_RENEWABLE_SECONDS:
+            self.renew_at = None
+        else:
+            self.renew_at = clock() + remaining - min(RENEW_MARGIN_SECONDS, remaining * RENEW_SHARE)
+
+    def due(self):
+        return self.renew_at is not None and self.clock() >= self.renew_at
+
+
 class TokenAuth:
     """A token the user already holds (``auth_token``)."""
 
@@ -72,6 +112,7 @@ class PasswordAuth:
         self.project_name = project_name
         self.token = None
         self.token_project_id = None
+        self.expiry = None
 
     def request_body(self):
         scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
@@ -92,12 +133,18 @@ class PasswordAuth:
         client.no_log_values.add(token)
         self.token = token
         try:
-            self.token_project_id = response.json()['token']['project']['id']
+            answer = response.json()['token']
         except (ValueError, KeyError, TypeError):
+            answer = {}
+        try:
+            self.token_project_id = answer['project']['id']
+        except (KeyError, TypeError):
             self.token_project_id = self.project_id
+        self.expiry = Expiry(answer.get('expires_at') if isinstance(answer, dict) else None)
 
     def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
-        if self.token is None:
+        # A token lives 24 hours: a task that waits longer asks for a new one before it lapses.
+        if self.token is None or (self.expiry is not None and self.expiry.due()):
             self.fetch(client)
         return {'X-Auth-Token': self.token}
 
@@ -188,6 +235,9 @@ class HwCloudClient:
         self.calls = 0
         # The project the task acts in, for the message when credentials are refused for it.
         self.project_id = None
+        # Called before every request to renew temporary credentials that are about to expire (see credentials.py).
+        self.renew_credentials = None
+        self._renewing = False
 
     def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), headers=None, idempotent=None,
                 endpoint_option='endpoint'):
@@ -215,6 +265,13 @@ class HwCloudClient:
             headers = {'Content-Type': JSON_CONTENT_TYPE, 'Accept': 'application/json'}
             if extra_headers:
                 headers.update(extra_headers() if callable(extra_headers) else extra_headers)
+            if authenticated and self.renew_credentials is not None and not self._renewing:
+                # Renewing makes calls of its own through this client: those must not renew again.
+                self._renewing = True
+                try:
+                    self.renew_credentials()
+                finally:
+                    self._renewing = False
             if authenticated and self.auth is not None:
                 headers.update(self.auth.headers(self, method, url, headers, payload))
             self.calls += 1

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     AkSkAuth,
+    Expiry,
     PasswordAuth,
     TokenAuth,
     decode_json,
@@ -58,12 +59,18 @@ class Credentials:
     values that must be masked in everything the task prints.
     """
 
-    def __init__(self, auth, source, project_id=None, identity_endpoint=None, secrets=()):
+    def __init__(self, auth, source, project_id=None, identity_endpoint=None, secrets=(), expiry=None, renew=None):
         self.auth = auth
         self.source = source
         self.project_id = project_id
         self.identity_endpoint = identity_endpoint
         self.secrets = set(value for value in secrets if value)
+        # Temporary credentials: when they are due for renewal (an ``Expiry``), and how to get new ones.
+        self.expiry = expiry
+        self.renew = renew
+
+    def due(self):
+        return self.renew is not None and self.expiry is not None and self.expiry.due()
 
 
 def _env(name, environ):
@@ -288,9 +295,18 @@ def _from_ecs_metadata(params, environ, tried):
         label = 'the temporary keys from %s' % label
         return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id, key_label=label, secret_label=label),
                            'ecs_metadata', project_id=project_id,
-                           secrets=(access_key, secret_key, security_token))
+                           secrets=(access_key, secret_key, security_token), expiry=Expiry(credential.get('expires_at')),
+                           renew=lambda: _renewed_from_ecs_metadata(params, environ, project_id))
     finally:
         service.close()
+
+
+def _renewed_from_ecs_metadata(params, environ, project_id):
+    tried = []
+    renewed = _from_ecs_metadata(dict(params, project_id=project_id), environ, tried)
+    if renewed is None:
+        raise HwCloudError('Renewing the temporary keys of the ECS instance before they expire failed: %s.' % '; '.join(tried))
+    return renewed
 
 
 def _metadata_project(service, headers):
@@ -340,7 +356,10 @@ def assume_agency(client, credentials, params):
     label = 'the temporary keys of agency %s' % params['agency_name']
     assumed = Credentials(AkSkAuth(access_key, secret_key, security_token, params['project_id'], key_label=label, secret_label=label),
                           'agency:%s/%s via %s' % (domain, params['agency_name'], credentials.source),
-                          project_id=params['project_id'], secrets=(access_key, secret_key, security_token))
+                          project_id=params['project_id'], secrets=(access_key, secret_key, security_token),
+                          expiry=Expiry(credential.get('expires_at')),
+                          # The base credentials may be temporary too (the instance's keys): renewed first when due.
+                          renew=lambda: assume_agency(client, renewed_if_due(client, credentials), params))
     client.no_log_values.update(assumed.secrets)
     client.auth = assumed.auth
     return assumed
@@ -375,3 +394,40 @@ def find_project(client, credentials, params):
                            "(HW_REGION_NAME), or set project_id (HW_PROJECT_ID)." % (region, credentials.source, url))
     raise HwCloudError("%d projects are named '%s' in the account of the credentials from %s (%s): set project_id "
                        "(HW_PROJECT_ID) to the one to use." % (len(ids), region, credentials.source, ', '.join(sorted(ids))))
+
+
+def renewed_if_due(client, credentials):
+    """``credentials``, or new ones when they are temporary and about to expire (their secrets masked too)."""
+    if not credentials.due():
+        return credentials
+    renewed = credentials.renew()
+    client.no_log_values.update(renewed.secrets)
+    return renewed
+
+
+class CredentialRenewal:
+    """Installed as the client's ``renew_credentials``: before each call, renews temporary credentials that are due.
+
+    A project found from the region stays with the renewed keys; ``on_renewed`` tells the module.
+    """
+
+    def __init__(self, client, credentials, on_renewed=None):
+        self.client = client
+        self.credentials = credentials
+        self.on_renewed = on_renewed or (lambda credentials: None)
+        self.renewals = 0
+
+    def __call__(self):
+        current = self.credentials
+        if not current.due():
+            return
+        renewed = renewed_if_due(self.client, current)
+        project_id = current.project_id or getattr(current.auth, 'project_id', None)
+        if not renewed.project_id:
+            renewed.project_id = project_id
+        if isinstance(renewed.auth, AkSkAuth) and not renewed.auth.project_id:
+            renewed.auth.project_id = project_id
+        self.client.auth = renewed.auth
+        self.credentials = renewed
+        self.renewals += 1
+        self.on_renewed(renewed)

@@ -30,6 +30,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     PasswordAuth,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
+    CredentialRenewal,
     agency_argument_spec,
     assume_agency,
     check_agency_options,
@@ -294,7 +295,12 @@ class HwCloudModule:
         if isinstance(self.client.auth, AkSkAuth) and not self.client.auth.project_id and self.params['region']:
             # Signed calls to project-level services carry X-Project-Id: the project is needed before the first one.
             self._find_project()
+        # Temporary keys (an agency's, the instance's) outlive no long wait: renewed before they expire.
+        self.client.renew_credentials = CredentialRenewal(self.client, self.credentials, self._renewed)
         return self.client
+
+    def _renewed(self, credentials):
+        self.credentials = credentials
 
     def _extras(self):
         # Retries are shown from -vvv on, the verbosity at which operators read per-call details.

@@ -258,3 +258,36 @@ def test_no_source_secret_in_vvvv_output(sim_factory, run_playbook, hw, tmp_path
         leaked += ["%s of %s" % (name, credential["origin"]) for name in ("access_key", "secret_key", "security_token")
                    if credential[name] in output]
     assert not leaked, "secrets in the -vvvv output: %s" % leaked
+
+
+RENEWAL_PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: a start that outlives the agency's keys (renewed on the way)
+      hwcloud.cloud.cluster_start:
+        endpoint: "{{ sim_url }}"
+        identity_endpoint: "{{ sim_url }}"
+        project_id: "{{ project_id }}"
+        access_key: "{{ access_key }}"
+        secret_key: "{{ secret_key }}"
+        agency_name: sim-agency
+        agency_domain_name: sim-target-domain
+        cluster_id: "{{ cluster_id }}"
+        poll_interval: 0.5
+"""
+
+
+def test_no_renewed_key_in_vvvv_output(sim_factory, run_playbook, hw):
+    seed = hw.default_seed()
+    seed["settings"]["temporary_ttl_seconds"] = 2
+    sim = sim_factory(seed, transition_seconds=5)
+    rc, out = run_playbook(RENEWAL_PLAYBOOK, verbosity=4, extra_vars={
+        "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.STOPPED_CLUSTER_ID, "access_key": hw.ACCESS_KEY,
+        "secret_key": hw.SECRET_KEY})
+    assert rc == 0, out[-3000:]
+    issued = [c for c in sim.state.export()["credentials"] if (c.get("origin") or "").startswith("agency")]
+    assert len(issued) >= 3, issued
+    leaked = ["%s of key %d" % (name, index) for index, credential in enumerate(issued)
+              for name in ("access_key", "secret_key", "security_token") if credential[name] in out]
+    assert not leaked, "renewed secrets in the -vvvv output: %s" % leaked

@@ -649,3 +649,69 @@ def test_access_key_with_a_wrong_secret_is_refused(sim):
     assert caught.value.code == 'APIGW.0301'
     assert 'signature mismatch' in caught.value.message
     assert len(sim.requests()) == 1
+
+
+# ------------------------------------------------------------------ temporary credentials expire
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2026-11-24T10:00:00.000000Z', 1795514400.0),
+    ('2026-11-24T10:00:00Z', 1795514400.0),
+    ('2026-11-24T10:00:00.500000', 1795514400.5),
+    ('not a time', None), ('', None), (None, None), (42, None),
+])
+def test_parse_expires_at(text, expected):
+    assert client_module.parse_expires_at(text) == expected
+
+
+class FakeClocks:
+    def __init__(self):
+        self.monotonic = 1000.0
+        self.wall = 1795514400.0 - 900  # 900 s before the expiry below
+
+    def expiry(self, text='2026-11-24T10:00:00.000000Z'):
+        return client_module.Expiry(text, clock=lambda: self.monotonic, wall=lambda: self.wall)
+
+
+@pytest.mark.parametrize('lifetime, renew_after', [(900, 720), (3600, 3300), (86400, 86100), (2, 1.6)])
+def test_expiry_renews_before_the_end_by_a_margin(lifetime, renew_after):
+    clocks = FakeClocks()
+    clocks.wall = 1795514400.0 - lifetime
+    expiry = clocks.expiry()
+    clocks.monotonic += renew_after - 0.01
+    assert not expiry.due()
+    clocks.monotonic += 0.02
+    assert expiry.due()
+
+
+@pytest.mark.parametrize('text', ['2026-11-24T09:45:00.500000Z', None, 'garbage'])
+def test_expiry_of_credentials_dead_on_arrival_or_unknown_is_never_due(text):
+    clocks = FakeClocks()
+    expiry = clocks.expiry(text)
+    clocks.monotonic += 10 ** 6
+    assert not expiry.due()
+
+
+def test_a_password_token_is_asked_again_once_it_is_due(sim):
+    auth = PasswordAuth(sim.url, 'sim-user', 'sim-password', 'sim-domain', project_id=PROJECT_ID)
+    rec = Recorder(sim, auth=auth)
+    rec.read()
+    rec.read()
+    assert len(sim.requests('POST', '/v3/auth/tokens')) == 1
+    auth.expiry.renew_at = 0  # as if 80 % of its life had passed
+    rec.read()
+    assert len(sim.requests('POST', '/v3/auth/tokens')) == 2
+    assert not auth.expiry.due()
+
+
+def test_the_renewal_hook_runs_before_each_call_and_not_inside_itself(sim, rec):
+    seen = []
+
+    def renew():
+        seen.append('renew')
+        rec.client.request('GET', rec.cluster_url, action='a call made while renewing')
+
+    rec.client.renew_credentials = renew
+    rec.read()
+    assert seen == ['renew']
+    assert len(sim.requests('GET')) == 2
