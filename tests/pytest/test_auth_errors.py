@@ -8,6 +8,7 @@ a wrong password); the module adds what to check, never a secret.
 import copy
 import datetime
 import json
+import types
 from unittest import mock
 
 import pytest
@@ -53,15 +54,16 @@ def test_an_unknown_access_key_names_the_access_key(sim):
     assert "To fix: the service does not know this access key: check access_key (HW_ACCESS_KEY)" in result["msg"], result["msg"]
 
 
-class _SkewedDatetime:
-    """Stands in for the signer's ``datetime`` module: a clock 20 minutes behind."""
+class _SkewedClock(datetime.datetime):
+    """A clock 20 minutes behind."""
 
-    timezone = datetime.timezone
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.datetime.now(tz) - datetime.timedelta(minutes=20)
 
-    class datetime:  # pylint: disable=invalid-name
-        @staticmethod
-        def now(tz=None):
-            return datetime.datetime.now(tz) - datetime.timedelta(minutes=20)
+
+# Stands in for the signer's ``datetime`` module.
+_SkewedDatetime = types.SimpleNamespace(datetime=_SkewedClock, timezone=datetime.timezone)
 
 
 def test_a_skewed_clock_says_to_check_the_clock(sim, hw):
