@@ -76,15 +76,16 @@ def parse_expires_at(text):
 class Expiry:
     """When credentials that expire should be renewed, counted on this machine's monotonic clock."""
 
-    def __init__(self, expires_at, clock=time.monotonic, wall=time.time):
-        self.clock = clock
+    def __init__(self, expires_at, clock=None, wall=None):
+        # Looked up at call time, not at import: tests replace the clocks.
+        self.clock = clock or time.monotonic
         self.expires_at = expires_at
         expires = parse_expires_at(expires_at)
-        remaining = None if expires is None else expires - wall()
+        remaining = None if expires is None else expires - (wall or time.time)()
         if remaining is None or remaining < MIN_RENEWABLE_SECONDS:
             self.renew_at = None
         else:
-            self.renew_at = clock() + remaining - min(RENEW_MARGIN_SECONDS, remaining * RENEW_SHARE)
+            self.renew_at = self.clock() + remaining - min(RENEW_MARGIN_SECONDS, remaining * RENEW_SHARE)
 
     def due(self):
         return self.renew_at is not None and self.clock() >= self.renew_at
