@@ -24,13 +24,13 @@ from urllib.parse import urlencode
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     AkSkAuth,
-    Expiry,
     PasswordAuth,
     TokenAuth,
     decode_json,
     requests,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.expiry import Expiry
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_not_blank, check_range
 
 SDK_ENVIRONMENT = ('HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID')

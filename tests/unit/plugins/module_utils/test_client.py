@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import client as client_module
+from ansible_collections.hwcloud.cloud.plugins.module_utils import expiry as expiry_module
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     AkSkAuth,
     HwCloudClient,
@@ -661,7 +662,7 @@ def test_access_key_with_a_wrong_secret_is_refused(sim):
     ('not a time', None), ('', None), (None, None), (42, None),
 ])
 def test_parse_expires_at(text, expected):
-    assert client_module.parse_expires_at(text) == expected
+    assert expiry_module.parse_expires_at(text) == expected
 
 
 class FakeClocks:
@@ -670,7 +671,7 @@ class FakeClocks:
         self.wall = 1795514400.0 - 900  # 900 s before the expiry below
 
     def expiry(self, text='2026-11-24T10:00:00.000000Z'):
-        return client_module.Expiry(text, clock=lambda: self.monotonic, wall=lambda: self.wall)
+        return expiry_module.Expiry(text, clock=lambda: self.monotonic, wall=lambda: self.wall)
 
 
 @pytest.mark.parametrize('lifetime, renew_after', [(900, 720), (3600, 3300), (86400, 86100), (2, 1.6)])

@@ -17,7 +17,7 @@ import socket
 
 import pytest
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils import client as client_module
+from ansible_collections.hwcloud.cloud.plugins.module_utils import expiry as expiry_module
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
     CredentialRenewal,
@@ -366,7 +366,7 @@ def test_no_agency_no_call(nowhere):
 
 
 class FakeTime:
-    """Both clocks of ``time``, moved by the test (the client looks them up at call time)."""
+    """Both clocks of ``time``, moved by the test (expiry.py looks them up at call time)."""
 
     def __init__(self):
         self.now = 1795514400.0
@@ -392,14 +392,14 @@ class IssuingIam(FakeClient):
         self.issued.append(expires)
         self.answer = FakeResponse(201, {'credential': {
             'access': 'TMPAK%d' % number, 'secret': 'tmp-sk-%d' % number, 'securitytoken': 'tmp-st-%d' % number,
-            'expires_at': client_module.datetime.datetime.fromtimestamp(expires, client_module.datetime.timezone.utc).strftime(
+            'expires_at': expiry_module.datetime.datetime.fromtimestamp(expires, expiry_module.datetime.timezone.utc).strftime(
                 '%Y-%m-%dT%H:%M:%S.%fZ')}})
         return super().send(method, url, body, action, idempotent, endpoint_option)
 
 
 def test_a_40_minute_wait_under_a_900_second_agency_renews_before_every_expiry(nowhere, monkeypatch):
     clock = FakeTime()
-    monkeypatch.setattr(client_module, 'time', clock)
+    monkeypatch.setattr(expiry_module, 'time', clock)
     options = params(access_key='ak', secret_key='sk', project_id='p0', agency_name='ops', agency_domain_name='target',
                      region='ap-southeast-1')
     iam = IssuingIam(clock)
