@@ -77,10 +77,20 @@ def _list_of_objects(seed, key):
 
 # ------------------------------------------------------------------ CDM start and restart
 
-# Seed keys that make the next start or restart of a cluster fail (every time, until removed), like stop_fails.
-POWER_FAULT_KEYS = ("start_fails", "restart_fails")
-# failedReasons as shared/api/cdm.md shows them: keyed by phase, each with errorCode and errorMsg.
-POWER_FAILURES = {"start": ("start_fails", "START_FAILED", "Cdm.0910"), "restart": ("restart_fails", "RESTART_FAILED", "Cdm.0920")}
+# Seed keys that make every stop, start or restart of a cluster fail, until removed.
+POWER_FAULT_KEYS = ("stop_fails", "start_fails", "restart_fails")
+# failedReasons as shared/api/cdm.md shows them for CREATE_FAILED: keyed by phase, each with errorCode and errorMsg.
+POWER_FAILURES = {"start": ("start_fails", "START_FAILED", "Cdm.0910"), "restart": ("restart_fails", "RESTART_FAILED", "Cdm.0920"),
+                  "stop": ("stop_fails", "STOP_FAILED", "Cdm.0930")}
+
+
+def power_final(action, cluster, settled):
+    """Where ``action`` ends: ``settled`` (a status), or ``300`` with ``failedReasons`` when the cluster's switch says so."""
+    fault_key, phase, code = POWER_FAILURES[action]
+    if cluster.get(fault_key):
+        return {"status": "300", "statusDetail": CLUSTER_STATUS_DETAIL["300"],
+                "failedReasons": {phase: {"errorCode": code, "errorMsg": str(cluster[fault_key])}}}
+    return {"status": settled, "statusDetail": CLUSTER_STATUS_DETAIL[settled]}
 
 
 def power_steps(action, cluster, params, now, span, delay_scale):
@@ -91,12 +101,7 @@ def power_steps(action, cluster, params, now, span, delay_scale):
         begins, through = now, "920"
     else:
         begins, through = now + params["restartDelayTime"] * delay_scale, "500"
-    fault_key, phase, code = POWER_FAILURES[action]
-    if cluster.get(fault_key):
-        final = {"status": "300", "statusDetail": CLUSTER_STATUS_DETAIL["300"],
-                 "failedReasons": {phase: {"errorCode": code, "errorMsg": str(cluster[fault_key])}}}
-    else:
-        final = {"status": "200", "statusDetail": CLUSTER_STATUS_DETAIL["200"]}
+    final = power_final(action, cluster, "200")
     return [(begins, {"status": through, "statusDetail": CLUSTER_STATUS_DETAIL[through]}), (begins + span, final)]
 
 
@@ -500,12 +505,7 @@ class State:
                 if params.get("stopMode") == "GRACEFULLY" and params.get("delayTime", -1) > 0:
                     extra = params["delayTime"] * self.delay_scale()
                 first = {"status": "910", "statusDetail": CLUSTER_STATUS_DETAIL["910"]}
-                if cluster.get("stop_fails"):
-                    final = {"status": "300", "statusDetail": CLUSTER_STATUS_DETAIL["300"],
-                             "failedReasons": {"CDM.STOP": {"errCode": "Cdm.0100", "errMsg": str(cluster["stop_fails"])}}}
-                else:
-                    final = {"status": "900", "statusDetail": CLUSTER_STATUS_DETAIL["900"]}
-                steps = [(now, first), (now + extra + span, final)]
+                steps = [(now, first), (now + extra + span, power_final("stop", cluster, "900"))]
             else:
                 steps = power_steps(action, cluster, params, now, span, self.delay_scale())
             steps[0][1].update(failedReasons={}, task={"id": job_id, "name": action})
