@@ -1,7 +1,7 @@
 """Resource Formation Service stack and execution plan calls (shared/api/rfs.md).
 
 Handlers take (state, request, path params) and return (status, body, headers).
-The model, its statuses and the plan arithmetic live in rfs_state.py.
+The model and its statuses live in rfs_state.py (with rfs_runs.py and rfs_plans.py), the plan arithmetic in rfs_diff.py.
 """
 
 import base64
@@ -10,7 +10,7 @@ import json
 import re
 
 from . import hcl
-from .rfs_state import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
+from .rfs_base import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
 
 MAX_VARS = 100
 MAX_PAGE = 100
