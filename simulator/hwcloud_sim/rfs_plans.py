@@ -57,6 +57,7 @@ class PlansMixin:
             "config": copy.deepcopy(config), "create_time": now, "apply_time": None,
             "items": items, "instances": instances, "generation": stack["generation"],
             "deployment_id": None, "_ready": now + self._span(stack), "_problem": problem, "_applied": False,
+            "_seq": self.next_seq(),
         }
 
     def _plan_status(self, plan, now=None):
@@ -99,8 +100,8 @@ class PlansMixin:
         with self.state.lock:
             self._settled()
             stack = self.find(project, name, stack_id)
-            plans = sorted(stack["plans"].values(), key=lambda p: p["create_time"], reverse=True)
-            return [self.plan_summary(stack, p) for p in plans]
+            # Newest first, as the service lists them; the keys are what the list's markers point into.
+            return sorted(([-p["create_time"], -p["_seq"]], self.plan_summary(stack, p)) for p in stack["plans"].values())
 
     def plan_metadata(self, project, name, plan_name, stack_id, plan_id):
         with self.state.lock:

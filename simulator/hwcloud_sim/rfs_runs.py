@@ -86,7 +86,8 @@ class RunsMixin:
             self._item_events(stack, now, deployment_id, item, "IN_PROGRESS")
         stack["_run"] = {"kind": "deploy", "deployment_id": deployment_id, "start": now, "end": now + delay + self._span(stack),
                          "config": copy.deepcopy(config), "instances": instances, "items": items, "fail": fail,
-                         "failed_item": failed_item, "error_resource": failed_item or first_instance(instances), "plan": plan}
+                         "failed_item": failed_item, "error_resource": failed_item or first_instance(instances), "plan": plan,
+                         "started": started}
         if plan is not None:
             stack["plans"][plan]["deployment_id"] = deployment_id
         return deployment_id

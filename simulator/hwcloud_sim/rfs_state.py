@@ -18,9 +18,9 @@ rfs_diff.py the plan arithmetic; rfs_base.py the codes and helpers they share.
 import copy
 
 from . import hcl
-from .rfs_base import (DELETION_PROTECTED, ID_MISMATCH, NAME_TAKEN, PLAN_MISSING, STACK_BUSY, STACK_MISSING, URI_NOT_FETCHABLE,
+from .rfs_base import (DELETION_PROTECTED, DEPLOYMENT_MISSING, ID_MISMATCH, NAME_TAKEN, PLAN_MISSING, STACK_BUSY, STACK_MISSING, URI_NOT_FETCHABLE,
                        WRONG_STATUS, RfsError, check_seed_id, check_seed_keys, epoch_or, new_id, rfs_time)
-from .rfs_diff import FAIL_ATTRIBUTE, given_vars, plan_target, sort_key
+from .rfs_diff import EVENTS_OF_ACTION, FAIL_ATTRIBUTE, given_vars, item_index, plan_target, sort_key
 from .rfs_plans import PlansMixin
 from .rfs_runs import RunsMixin
 
@@ -46,6 +46,11 @@ class RfsModel(RunsMixin, PlansMixin):
         self.retained = []
         self.uris = {}
         self._seq = 0
+
+    def next_seq(self):
+        """A number that orders stacks and plans made in the same instant by creation."""
+        self._seq += 1
+        return self._seq
 
     # ------------------------------------------------------------------ seed
 
@@ -137,9 +142,8 @@ class RfsModel(RunsMixin, PlansMixin):
             self._start_deletion(stack, now, retain=False)
 
     def _new_stack(self, project, name, body, now):
-        self._seq += 1
         return {
-            "_seq": self._seq,
+            "_seq": self.next_seq(),
             "project_id": project,
             "stack_id": new_id(),
             "stack_name": name,
@@ -222,9 +226,9 @@ class RfsModel(RunsMixin, PlansMixin):
     def list_stacks(self, project):
         with self.state.lock:
             self._settled()
-            # Keyed by creation order, which is what the list's markers point into.
-            return [(s["_seq"], self.stack_summary(s)) for s in sorted(self.stacks.values(), key=lambda s: s["_seq"])
-                    if s["project_id"] == project]
+            # Newest first, as the service lists them; the keys are what the list's markers point into.
+            return sorted(([-s["create_time"], -s["_seq"]], self.stack_summary(s)) for s in self.stacks.values()
+                          if s["project_id"] == project)
 
     @staticmethod
     def stack_summary(stack):
@@ -267,6 +271,9 @@ class RfsModel(RunsMixin, PlansMixin):
             self._settled()
             stack = self.find(project, name, body.get("stack_id"))
             self._not_busy(stack, "update it")
+            if body.get("enable_auto_rollback") is True and not stack["enable_auto_rollback"] and stack["status"].endswith("_FAILED"):
+                raise RfsError(403, WRONG_STATUS, "stack %s is %s: enable_auto_rollback cannot be turned on until the stack "
+                               "is deployed again or its failure is recovered" % (name, stack["status"]))
             for key in ("description", "agencies", "enable_deletion_protection", "enable_auto_rollback"):
                 if key in body:
                     stack[key] = copy.deepcopy(body[key])
@@ -317,7 +324,8 @@ class RfsModel(RunsMixin, PlansMixin):
         with self.state.lock:
             self._settled()
             stack = self.find(project, name, stack_id)
-            if not (stack["deployed"] or {}).get("template_body"):
+            # During a deployment the service answers no outputs.
+            if not (stack["deployed"] or {}).get("template_body") or stack["status"] == "DEPLOYMENT_IN_PROGRESS":
                 return []
             template = hcl.parse_template(stack["deployed"]["template_body"])
             _instances, variables = hcl.desired_state(template, given_vars(stack["deployed"]))
@@ -349,6 +357,8 @@ class RfsModel(RunsMixin, PlansMixin):
         with self.state.lock:
             self._settled()
             stack = self.find(project, name, stack_id)
+            if stack["status"] == "DEPLOYMENT_IN_PROGRESS":
+                return self._resources_while_deploying(stack)
             answer = []
             for key in sorted(stack["resources"], key=sort_key):
                 resource = stack["resources"][key]
@@ -366,12 +376,31 @@ class RfsModel(RunsMixin, PlansMixin):
                 answer.append(entry)
             return answer
 
+    def _resources_while_deploying(self, stack):
+        """During a deployment the service answers brief resources: names, types and statuses, no ids or attributes."""
+        statuses = {key: resource["resource_status"] for key, resource in stack["resources"].items()}
+        for item in stack["_run"]["started"] if stack["_run"] else ():
+            key = (item["resource_type"], item["resource_name"], item_index(item))
+            statuses[key] = "%s_IN_PROGRESS" % EVENTS_OF_ACTION[item["action"]][-1]
+        answer = []
+        for rtype, rname, index in sorted(statuses, key=sort_key):
+            entry = {"logical_resource_name": rname, "logical_resource_type": rtype,
+                     "resource_status": statuses[(rtype, rname, index)]}
+            if index is not None:
+                entry["index_key"] = str(index)
+            answer.append(entry)
+        return answer
+
     def events(self, project, name, stack_id, deployment_id):
+        """[(key, event)] newest first, keyed for the list's markers; only events that have happened by now."""
         with self.state.lock:
             now = self._settled()
             stack = self.find(project, name, stack_id)
-            return [{k: v for k, v in e.items() if not k.startswith("_")} for e in stack["events"]
-                    if e["_time"] <= now and (deployment_id is None or e["_deployment_id"] == deployment_id)]
+            if deployment_id is not None and not any(e["_deployment_id"] == deployment_id for e in stack["events"]):
+                raise RfsError(404, DEPLOYMENT_MISSING, "deployment %s of stack %s does not exist" % (deployment_id, name))
+            return sorted(([-e["_time"], -position], {k: v for k, v in e.items() if not k.startswith("_")})
+                          for position, e in enumerate(stack["events"])
+                          if e["_time"] <= now and (deployment_id is None or e["_deployment_id"] == deployment_id))
 
     # ----------------------------------------------------------------- plans
 
