@@ -104,3 +104,15 @@ def test_without_region_or_project_id_access_keys_fail_before_any_call(sim, hw):
     assert_clean_failure(result)
     assert "project_id (HW_PROJECT_ID) is required" in result["msg"] and "region" in result["msg"], result["msg"]
     assert calls(sim) == [], summary(calls(sim))
+
+
+def test_an_agency_finds_the_project_of_the_agencys_account(sim, hw):
+    agency_project = "7b2e4c9d1f3a4e5b8c6d0a1b2c3d4e5f"  # named after the region too, in the agency's account
+    rc, result = run_module(cluster_stop_main(), args_without_project(
+        sim, access_key=hw.ACCESS_KEY, secret_key=hw.SECRET_KEY, agency_name="sim-agency", agency_domain_name="sim-target-domain",
+        cluster_name="cdm-stopped"))
+    assert rc == 0, result
+    assert result["project_id"] == agency_project
+    assert result["cluster"]["id"] == "e3c1a9b7-2d4f-4e6a-8b0c-9d1e2f3a4b5c"
+    [lookup] = calls(sim, "GET", PROJECTS_PATH)
+    assert header(lookup, "X-Security-Token") is not None, "looked up with the agency's keys"

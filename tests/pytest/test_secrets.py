@@ -286,8 +286,10 @@ def test_no_renewed_key_in_vvvv_output(sim_factory, run_playbook, hw):
     seed = hw.default_seed()
     seed["settings"]["temporary_ttl_seconds"] = 2
     sim = sim_factory(seed, transition_seconds=5)
+    # The agency's keys act in the agency's account: its project and its stopped cluster.
     rc, out = run_playbook(RENEWAL_PLAYBOOK, verbosity=4, extra_vars={
-        "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.STOPPED_CLUSTER_ID, "access_key": hw.ACCESS_KEY,
+        "sim_url": sim.url, "project_id": "7b2e4c9d1f3a4e5b8c6d0a1b2c3d4e5f", "cluster_id": "e3c1a9b7-2d4f-4e6a-8b0c-9d1e2f3a4b5c",
+        "access_key": hw.ACCESS_KEY,
         "secret_key": hw.SECRET_KEY})
     assert rc == 0, out[-3000:]
     issued = [c for c in sim.state.export()["credentials"] if (c.get("origin") or "").startswith("agency")]
