@@ -210,7 +210,7 @@ class HwCloudModule:
         self.credentials = None
         self.retry_log = []
         self._project_required_for = None
-        # Set when the project was found from region: the result's project_id says which.
+        # Set when the project was not given but found (from region, or a password token's scope): the result says which.
         self.found_project_id = None
 
     def validate(self):
