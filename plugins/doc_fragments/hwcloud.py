@@ -19,12 +19,16 @@ options:
         and the default O(identity_endpoint).
       - With IAM password authentication and no O(project_id), the token is scoped to the
         region's default project, whose name is the region name.
+      - With other credentials and no O(project_id), the project is found as the official SDK
+        finds it, with C(GET <identity_endpoint>/v3/projects?name=<region>); exactly one project
+        must answer. The module then returns it as C(project_id).
       - If not set, the value of the E(HW_REGION_NAME) environment variable is used.
     type: str
   project_id:
     description:
       - Project ID. CDM puts it in every URI; IAM scopes the token to it; AK/SK requests
         send it as C(X-Project-Id).
+      - Without it, the project the credentials name is used, or the one named after O(region).
       - If not set, the value of the E(HW_PROJECT_ID) environment variable is used.
     type: str
   endpoint:
@@ -119,14 +123,17 @@ options:
     description:
       - Seconds to wait for each HTTP call to answer. Greater than 0, at most 86400.
       - Connecting has its own shorter limit, the smaller of 10 seconds and this value, so an address
-        that never answers fails in seconds. The longest a read can take with no answer is
-        (O(max_retries) + 1) times this value, plus at most 20 seconds of backoff per retry.
+        that never answers fails in seconds.
+      - A call that gets no answer in time is retried once (not at all with O(max_retries=0)), so an
+        endpoint that never answers fails the task in about twice this value.
     type: float
     default: 30
   max_retries:
     description:
       - How many times a throttled (429) or unavailable (502, 503, 504) call, or a dropped read,
         is retried with jittered exponential backoff. C(Retry-After) is honoured.
+      - A call that times out, a refused connection and an unreachable address are retried once at
+        most, whatever this value (0 means no retry at all).
       - A stop or lifecycle call whose answer was lost is never resent blindly; the resource is
         read again and the call is sent again only if it has not taken effect.
       - 0 to 100.

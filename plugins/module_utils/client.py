@@ -29,8 +29,11 @@ except ImportError as import_error:  # pragma: no cover - exercised by the sanit
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import (
     HwCloudError,
     OutcomeUnknownError,
+    authentication_hint,
     error_from_response,
+    with_hint,
 )
+from ansible_collections.hwcloud.cloud.plugins.module_utils.expiry import Expiry
 from ansible_collections.hwcloud.cloud.plugins.module_utils.signer import sign
 
 JSON_CONTENT_TYPE = 'application/json;charset=UTF-8'
@@ -43,6 +46,9 @@ CONNECT_TIMEOUT = 10.0
 UNREACHABLE_ERRNOS = frozenset([errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN])
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
+# An address that refuses, cannot be reached or holds a call past request_timeout rarely heals within
+# the seconds a retry waits: one more try covers a blip, more only keep the user waiting in silence.
+STALLED_RETRIES = 1
 
 
 class TokenAuth:
@@ -67,6 +73,7 @@ class PasswordAuth:
         self.project_name = project_name
         self.token = None
         self.token_project_id = None
+        self.expiry = None
 
     def request_body(self):
         scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
@@ -79,7 +86,7 @@ class PasswordAuth:
     def fetch(self, client):
         # Asking for a token changes nothing: a lost answer is retried like a read, not re-read first.
         response = client.send('POST', self.tokens_url, self.request_body(), action='Requesting an IAM token', authenticated=False,
-                               idempotent=True, endpoint_option='identity_endpoint')
+                               idempotent=True, endpoint_option='identity_endpoint', auth_step='password')
         token = response.headers.get('X-Subject-Token')
         if not token:
             raise HwCloudError('Requesting an IAM token: HTTP %s without an X-Subject-Token header' % response.status_code,
@@ -87,24 +94,36 @@ class PasswordAuth:
         client.no_log_values.add(token)
         self.token = token
         try:
-            self.token_project_id = response.json()['token']['project']['id']
+            answer = response.json()['token']
         except (ValueError, KeyError, TypeError):
+            answer = {}
+        try:
+            self.token_project_id = answer['project']['id']
+        except (KeyError, TypeError):
             self.token_project_id = self.project_id
+        self.expiry = Expiry(answer.get('expires_at') if isinstance(answer, dict) else None)
 
     def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
-        if self.token is None:
+        # A token lives 24 hours: a task that waits longer asks for a new one before it lapses.
+        if self.token is None or (self.expiry is not None and self.expiry.due()):
             self.fetch(client)
         return {'X-Auth-Token': self.token}
 
 
 class AkSkAuth:
-    """Access key and secret key: every request signed with SDK-HMAC-SHA256."""
+    """Access key and secret key: every request signed with SDK-HMAC-SHA256.
 
-    def __init__(self, access_key, secret_key, security_token=None, project_id=None):
+    ``key_label`` and ``secret_label`` say where the keys came from, for the message when they are refused.
+    """
+
+    def __init__(self, access_key, secret_key, security_token=None, project_id=None,
+                 key_label=None, secret_label=None):
         self.access_key = access_key
         self.secret_key = secret_key
         self.security_token = security_token
         self.project_id = project_id
+        self.key_label = key_label or 'access_key (HW_ACCESS_KEY)'
+        self.secret_label = secret_label or 'secret_key (HW_SECRET_KEY)'
 
     def headers(self, client, method, url, headers, body):  # pylint: disable=unused-argument
         extra = {}
@@ -175,6 +194,11 @@ class HwCloudClient:
         self.session.verify = self.verify
         self.no_log_values = set()
         self.calls = 0
+        # The project the task acts in, for the message when credentials are refused for it.
+        self.project_id = None
+        # Called before every request to renew temporary credentials that are about to expire (see credentials.py).
+        self.renew_credentials = None
+        self._renewing = False
 
     def request(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), headers=None, idempotent=None,
                 endpoint_option='endpoint'):
@@ -184,22 +208,31 @@ class HwCloudClient:
         return decode_json(response, action or '%s %s' % (method, url))
 
     def send(self, method, url, body=None, action=None, ok_statuses=(200, 201, 202, 204), authenticated=True,
-             idempotent=None, endpoint_option='endpoint', headers=None):
+             idempotent=None, endpoint_option='endpoint', headers=None, auth_step=None):
         """Send one call with bounded retries; ``idempotent=True`` lets a POST that changes nothing be resent like a read.
 
         ``endpoint_option`` names the option that sets this call's address, for the message when it cannot be reached.
         ``headers`` are extra headers (signed with the rest): a dict, or a function called for each attempt
-        so that a header such as a request id can be fresh on every resend.
+        so that a header such as a request id can be fresh on every resend. ``auth_step='password'`` marks
+        IAM's token call, whose 401 means a wrong user name, password or domain.
         """
         extra_headers = headers
         action = action or '%s %s' % (method, url)
         mutating = method.upper() not in ('GET', 'HEAD') if idempotent is None else not idempotent
         payload = None if body is None else json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
         attempt = 0
+        stalls = 0
         while True:
             headers = {'Content-Type': JSON_CONTENT_TYPE, 'Accept': 'application/json'}
             if extra_headers:
                 headers.update(extra_headers() if callable(extra_headers) else extra_headers)
+            if authenticated and self.renew_credentials is not None and not self._renewing:
+                # Renewing makes calls of its own through this client: those must not renew again.
+                self._renewing = True
+                try:
+                    self.renew_credentials()
+                finally:
+                    self._renewing = False
             if authenticated and self.auth is not None:
                 headers.update(self.auth.headers(self, method, url, headers, payload))
             self.calls += 1
@@ -224,13 +257,18 @@ class HwCloudClient:
                                               method=method, url=url)
                 if not cause.retriable:
                     raise HwCloudError('%s: %s' % (action, cause), method=method, url=url)
+                stalls += cause.stalled
+                self._give_up_when_stalled(stalls, attempt, action, cause, method, url)
                 problem = str(cause)
                 retry_after = None
             except requests.exceptions.Timeout as exc:
-                problem = str(connection_failure(exc, url, self.request_timeout, endpoint_option))
+                cause = connection_failure(exc, url, self.request_timeout, endpoint_option)
+                problem = str(cause)
                 if mutating:
                     raise OutcomeUnknownError('%s: %s; the call may or may not have taken effect' % (action, problem),
                                               method=method, url=url)
+                stalls += cause.stalled
+                self._give_up_when_stalled(stalls, attempt, action, cause, method, url)
                 retry_after = None
             except requests.exceptions.RequestException as exc:
                 # Anything else (a truncated or undecodable answer) is a lost answer: same rules as a dropped connection.
@@ -249,7 +287,7 @@ class HwCloudClient:
                                               code=error.code, service_message=error.service_message,
                                               request_id=error.request_id, body=error.body, method=method, url=url)
                 if not retriable or attempt >= self.max_retries:
-                    error = error_from_response(response, action)
+                    error = self._explained(error_from_response(response, action), auth_step)
                     if attempt:
                         error.message += '; gave up after %d attempts' % (attempt + 1)
                         error.args = (error.message,)
@@ -266,14 +304,43 @@ class HwCloudClient:
             self.log('%s: %s; retry %d of %d in %.2fs' % (action, problem, attempt, self.max_retries, delay))
             self.sleep(delay)
 
+    def _explained(self, error, auth_step):
+        """A refused authentication gets what to check, from the service's words and the kind of credentials."""
+        auth = self.auth
+        key = getattr(auth, 'key_label', 'access_key (HW_ACCESS_KEY)')
+        secret = getattr(auth, 'secret_label', 'secret_key (HW_SECRET_KEY)')
+        return with_hint(error, authentication_hint(error, auth_step, key=key, secret=secret,
+                                                    project=getattr(auth, 'project_id', None) or self.project_id))
+
+    def _give_up_when_stalled(self, stalls, attempt, action, cause, method, url):
+        """Raise once a call has stalled (refused, unreachable, timed out) more often than ``STALLED_RETRIES`` allows."""
+        if stalls <= min(STALLED_RETRIES, self.max_retries):
+            return
+        attempts = '%d attempt%s' % (attempt + 1, '' if attempt == 0 else 's')
+        if not self.max_retries:
+            why = 'max_retries=0: no retry'
+        elif cause.timed_out:
+            why = 'a call that times out is retried once, whatever max_retries says'
+        else:
+            why = 'an address that refuses or cannot be reached is retried once, whatever max_retries says'
+        if cause.timed_out:
+            why += '; raise request_timeout for a slow service'
+        raise HwCloudError('%s: %s; gave up after %s (%s)' % (action, cause, attempts, why), method=method, url=url)
+
 
 class ConnectionFailure:
-    """Why a call got no answer, in one line, with the options that change it."""
+    """Why a call got no answer, in one line, with the options that change it.
 
-    def __init__(self, text, never_sent, retriable=True):
+    ``stalled``: the address refused, could not be reached or held the call past a timeout, which a
+    quick retry seldom cures (retried at most ``STALLED_RETRIES`` times); ``timed_out``: a timeout.
+    """
+
+    def __init__(self, text, never_sent, retriable=True, stalled=False, timed_out=False):
         self.text = text
         self.never_sent = never_sent
         self.retriable = retriable
+        self.stalled = stalled
+        self.timed_out = timed_out
 
     def __str__(self):
         return self.text
@@ -308,19 +375,22 @@ def connection_failure(exc, url, request_timeout, endpoint_option='endpoint'):
         # A name that does not resolve is a wrong endpoint or region far more often than a passing DNS fault.
         return ConnectionFailure('cannot resolve host %s (check %s and region)' % (host, endpoint_option), True, retriable=False)
     if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or 'Connection refused' in repr(exc):
-        return ConnectionFailure('connection refused by %s: nothing listens there (check %s and region)' % (where, endpoint_option), True)
+        return ConnectionFailure('connection refused by %s: nothing listens there (check %s and region)' % (where, endpoint_option), True,
+                                 stalled=True)
     if isinstance(exc, requests.exceptions.ConnectTimeout) or 'ConnectTimeoutError' in names:
         return ConnectionFailure('no answer from %s within %ss while connecting (check %s, region, and any firewall or proxy '
-                                 'between here and there)' % (where, connect_timeout, endpoint_option), True)
+                                 'between here and there)' % (where, connect_timeout, endpoint_option), True, stalled=True, timed_out=True)
     if isinstance(exc, requests.exceptions.Timeout) or 'ReadTimeoutError' in names:
-        return ConnectionFailure('no answer from %s within request_timeout=%ss' % (where, request_timeout), False)
+        return ConnectionFailure('no answer from %s within request_timeout=%ss' % (where, request_timeout), False, stalled=True,
+                                 timed_out=True)
     if any(isinstance(cause, ConnectionResetError) for cause in causes):
         return ConnectionFailure('connection reset by %s before it answered' % where, False)
     if any(isinstance(cause, OSError) and getattr(cause, 'errno', None) in UNREACHABLE_ERRNOS for cause in causes):
         return ConnectionFailure('%s is unreachable from here: %s (check %s and the network)'
-                                 % (where, _innermost_os_error(causes), endpoint_option), True)
+                                 % (where, _innermost_os_error(causes), endpoint_option), True, stalled=True)
     if 'NewConnectionError' in names:
-        return ConnectionFailure('cannot connect to %s: %s (check %s)' % (where, _innermost_os_error(causes), endpoint_option), True)
+        return ConnectionFailure('cannot connect to %s: %s (check %s)' % (where, _innermost_os_error(causes), endpoint_option), True,
+                                 stalled=True)
     if 'RemoteDisconnected' in names or 'ProtocolError' in names:
         return ConnectionFailure('%s closed the connection without an answer' % where, False)
     return ConnectionFailure('connection to %s failed: %s' % (where, _reason(exc)), False)

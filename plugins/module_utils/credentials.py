@@ -20,6 +20,7 @@ __metaclass__ = type
 import configparser
 import os
 import time
+from urllib.parse import urlencode
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     AkSkAuth,
@@ -29,6 +30,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     requests,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.expiry import Expiry
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_not_blank, check_range
 
 SDK_ENVIRONMENT = ('HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HUAWEICLOUD_SDK_PROJECT_ID')
@@ -57,12 +59,18 @@ class Credentials:
     values that must be masked in everything the task prints.
     """
 
-    def __init__(self, auth, source, project_id=None, identity_endpoint=None, secrets=()):
+    def __init__(self, auth, source, project_id=None, identity_endpoint=None, secrets=(), expiry=None, renew=None):
         self.auth = auth
         self.source = source
         self.project_id = project_id
         self.identity_endpoint = identity_endpoint
         self.secrets = set(value for value in secrets if value)
+        # Temporary credentials: when they are due for renewal (an ``Expiry``), and how to get new ones.
+        self.expiry = expiry
+        self.renew = renew
+
+    def due(self):
+        return self.renew is not None and self.expiry is not None and self.expiry.due()
 
 
 def _env(name, environ):
@@ -143,11 +151,12 @@ def default_identity_endpoint(region):
     return 'https://iam.%s.myhuaweicloud.com' % region
 
 
-def _access_keys(access_key, secret_key, security_token, project_id, source, identity_endpoint=None):
+def _access_keys(access_key, secret_key, security_token, project_id, source, identity_endpoint=None, labels=(None, None)):
     # A permanent access key is an identifier, shown like access_key; a temporary one is masked with its secret.
     secrets = (access_key, secret_key, security_token) if security_token else (secret_key,)
-    return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id), source, project_id=project_id,
-                       identity_endpoint=identity_endpoint, secrets=secrets)
+    key_label, secret_label = labels
+    return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id, key_label=key_label, secret_label=secret_label),
+                       source, project_id=project_id, identity_endpoint=identity_endpoint, secrets=secrets)
 
 
 def _from_sdk_environment(params, environ, tried):
@@ -158,7 +167,8 @@ def _from_sdk_environment(params, environ, tried):
     if not (access_key and secret_key):
         missing = 'HUAWEICLOUD_SDK_SK' if access_key else 'HUAWEICLOUD_SDK_AK'
         raise HwCloudError('The SDK variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK go together; %s is not set.' % missing)
-    return _access_keys(access_key, secret_key, security_token, params['project_id'] or project_id, 'sdk_environment')
+    return _access_keys(access_key, secret_key, security_token, params['project_id'] or project_id, 'sdk_environment',
+                        labels=('HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK'))
 
 
 def credentials_file_path(environ):
@@ -204,7 +214,8 @@ def _from_credentials_file(params, environ, tried):
         raise HwCloudError('The SDK credentials file %s has %s but no %s in its [%s] section.'
                            % (path, 'ak' if access_key else 'sk', 'sk' if access_key else 'ak', CREDENTIALS_FILE_SECTION))
     return _access_keys(access_key, secret_key, section.get('security_token'), params['project_id'] or section.get('project_id'),
-                        'sdk_credentials_file', identity_endpoint=section.get('iam_endpoint'))
+                        'sdk_credentials_file', identity_endpoint=section.get('iam_endpoint'),
+                        labels=('ak in %s' % path, 'sk in %s' % path))
 
 
 class _MetadataService:
@@ -281,10 +292,21 @@ def _from_ecs_metadata(params, environ, tried):
         project_id = params['project_id']
         if not project_id:
             project_id = _metadata_project(service, headers)
-        return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id), 'ecs_metadata', project_id=project_id,
-                           secrets=(access_key, secret_key, security_token))
+        label = 'the temporary keys from %s' % label
+        return Credentials(AkSkAuth(access_key, secret_key, security_token, project_id, key_label=label, secret_label=label),
+                           'ecs_metadata', project_id=project_id,
+                           secrets=(access_key, secret_key, security_token), expiry=Expiry(credential.get('expires_at')),
+                           renew=lambda: _renewed_from_ecs_metadata(params, environ, project_id))
     finally:
         service.close()
+
+
+def _renewed_from_ecs_metadata(params, environ, project_id):
+    tried = []
+    renewed = _from_ecs_metadata(dict(params, project_id=project_id), environ, tried)
+    if renewed is None:
+        raise HwCloudError('Renewing the temporary keys of the ECS instance before they expire failed: %s.' % '; '.join(tried))
+    return renewed
 
 
 def _metadata_project(service, headers):
@@ -319,20 +341,93 @@ def assume_agency(client, credentials, params):
     base_auth = credentials.auth
     if isinstance(base_auth, AkSkAuth):
         # IAM is a global service: the call is signed without the project of the service calls.
-        base_auth = AkSkAuth(base_auth.access_key, base_auth.secret_key, base_auth.security_token)
+        base_auth = AkSkAuth(base_auth.access_key, base_auth.secret_key, base_auth.security_token,
+                             key_label=base_auth.key_label, secret_label=base_auth.secret_label)
     client.auth = base_auth
     # Asking for temporary keys changes nothing: a lost answer is retried like a read.
     response = client.send('POST', iam_base_url(identity) + '/v3.0/OS-CREDENTIAL/securitytokens', body, action=action, idempotent=True,
-                           endpoint_option='identity_endpoint')
+                           endpoint_option='identity_endpoint', auth_step='agency')
     try:
         credential = decode_json(response, action)['credential']
         access_key, secret_key, security_token = credential['access'], credential['secret'], credential['securitytoken']
     except (KeyError, TypeError):
         raise HwCloudError('%s: HTTP %s without credential.access, .secret and .securitytoken' % (action, response.status_code),
                            status=response.status_code)
-    assumed = Credentials(AkSkAuth(access_key, secret_key, security_token, params['project_id']),
+    label = 'the temporary keys of agency %s' % params['agency_name']
+    assumed = Credentials(AkSkAuth(access_key, secret_key, security_token, params['project_id'], key_label=label, secret_label=label),
                           'agency:%s/%s via %s' % (domain, params['agency_name'], credentials.source),
-                          project_id=params['project_id'], secrets=(access_key, secret_key, security_token))
+                          project_id=params['project_id'], secrets=(access_key, secret_key, security_token),
+                          expiry=Expiry(credential.get('expires_at')),
+                          # The base credentials may be temporary too (the instance's keys): renewed first when due.
+                          renew=lambda: assume_agency(client, renewed_if_due(client, credentials), params))
     client.no_log_values.update(assumed.secrets)
     client.auth = assumed.auth
     return assumed
+
+
+def find_project(client, credentials, params):
+    """The id of the project named after ``region`` in the credentials' account, as the official SDK finds it.
+
+    ``GET <IAM>/v3/projects?name=<region>`` with the task's credentials: a token as it is, access keys
+    signed without ``X-Project-Id`` (the account is the key's own). Exactly one project must answer.
+    """
+    region = params['region']
+    identity = params['identity_endpoint'] or credentials.identity_endpoint or default_identity_endpoint(region)
+    auth = credentials.auth
+    if isinstance(auth, AkSkAuth):
+        auth = AkSkAuth(auth.access_key, auth.secret_key, auth.security_token, key_label=auth.key_label, secret_label=auth.secret_label)
+    url = '%s/v3/projects?%s' % (iam_base_url(identity), urlencode({'name': region}))
+    action = 'Finding the project of region %s (no project_id given) with the credentials from %s' % (region, credentials.source)
+    service_auth, client.auth = client.auth, auth
+    try:
+        answer = client.request('GET', url, action=action, endpoint_option='identity_endpoint')
+    finally:
+        client.auth = service_auth
+    projects = answer.get('projects') if isinstance(answer, dict) else None
+    if not isinstance(projects, list):
+        raise HwCloudError('%s: the answer has no list of projects' % action)
+    ids = [project.get('id') for project in projects if isinstance(project, dict) and project.get('id')]
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise HwCloudError("No project named '%s' in the account of the credentials from %s (IAM: GET %s): check region "
+                           "(HW_REGION_NAME), or set project_id (HW_PROJECT_ID)." % (region, credentials.source, url))
+    raise HwCloudError("%d projects are named '%s' in the account of the credentials from %s (%s): set project_id "
+                       "(HW_PROJECT_ID) to the one to use." % (len(ids), region, credentials.source, ', '.join(sorted(ids))))
+
+
+def renewed_if_due(client, credentials):
+    """``credentials``, or new ones when they are temporary and about to expire (their secrets masked too)."""
+    if not credentials.due():
+        return credentials
+    renewed = credentials.renew()
+    client.no_log_values.update(renewed.secrets)
+    return renewed
+
+
+class CredentialRenewal:
+    """Installed as the client's ``renew_credentials``: before each call, renews temporary credentials that are due.
+
+    A project found from the region stays with the renewed keys; ``on_renewed`` tells the module.
+    """
+
+    def __init__(self, client, credentials, on_renewed=None):
+        self.client = client
+        self.credentials = credentials
+        self.on_renewed = on_renewed or (lambda credentials: None)
+        self.renewals = 0
+
+    def __call__(self):
+        current = self.credentials
+        if not current.due():
+            return
+        renewed = renewed_if_due(self.client, current)
+        project_id = current.project_id or getattr(current.auth, 'project_id', None)
+        if not renewed.project_id:
+            renewed.project_id = project_id
+        if isinstance(renewed.auth, AkSkAuth) and not renewed.auth.project_id:
+            renewed.auth.project_id = project_id
+        self.client.auth = renewed.auth
+        self.credentials = renewed
+        self.renewals += 1
+        self.on_renewed(renewed)

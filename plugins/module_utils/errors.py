@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 BODY_EXCERPT_CHARS = 300
 
@@ -133,6 +134,70 @@ def parse_error_body(text):
 
 def _text(value):
     return None if value is None else str(value)
+
+
+# What to check when a service or IAM refuses the credentials, by the words of its answer (the API
+# Gateway's ``error_msg``, IAM's ``error.message``; real ones and the simulator's), most specific first.
+# Each needle is a regular expression searched in the lower-cased code and message.
+# ``{secret}`` and ``{key}`` name where the task's keys came from.
+_AUTH_HINTS = (
+    (('x-sdk-date', 'clock', 'too early', 'too late', 'request expired', 'time skew'),
+     "check this machine's clock: a signature carries the time it was made, and the service refuses one more than "
+     "15 minutes off its own clock (sync with NTP)"),
+    (('signature mismatch', 'verify aksk signature', 'signature does not match', 'signature fail', 'invalid signature',
+      'signature verification'),
+     "the signature does not match: check {secret_of_key}, and this machine's clock (a signature carries the time it was made)"),
+    (('unknown access key', r'\bak\b.* not exist', 'access key .*(does )?not exist', 'get secretkey failed', r'invalid ak\b'),
+     "the service does not know this access key: check {key} (a deleted key, a key of another account, or a typo)"),
+    (('security-token', 'security token', 'securitytoken'),
+     "check the security token: temporary keys work only with the security token issued with them "
+     "(security_token, HW_SECURITY_TOKEN)"),
+    (('has expired', 'token expired', 'token is expired', 'expired'),
+     "the credentials have expired: a token lives 24 hours, temporary keys until their expires_at; "
+     "ask for new ones"),
+    (('unknown token', 'decrypt token', 'token is invalid', 'invalid token', 'x-auth-token'),
+     "the service does not accept this token: check auth_token (HW_AUTH_TOKEN) is a whole, current IAM token "
+     "of this account"),
+    (('project',),
+     "the credentials are not valid for {project}: check project_id (HW_PROJECT_ID) and region "
+     "(HW_REGION_NAME); a token acts only in the project it was issued for, and keys only in their own account's projects"),
+)
+
+_PASSWORD_HINT = ('check user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME): '
+                  'domain_name is the account that owns the IAM user, not the user')
+
+
+_AGENCY_HINT = ('check agency_name and agency_domain_name or agency_domain_id (HW_ASSUME_ROLE_AGENCY_NAME, '
+                'HW_ASSUME_ROLE_DOMAIN_NAME, HW_ASSUME_ROLE_DOMAIN_ID): the agency must exist in that account and trust '
+                'the account of the credentials that assume it')
+
+
+def authentication_hint(error, step, key='access_key (HW_ACCESS_KEY)', secret='secret_key (HW_SECRET_KEY)', project=None):
+    """What to check when credentials are refused, or ``''``.
+
+    ``step``: ``password`` for IAM's token call, ``agency`` for assuming an agency, ``None`` for a service call.
+    """
+    if step == 'agency' and error.status in (403, 404):
+        return _AGENCY_HINT
+    if error.status not in (401, 403):
+        return ''
+    if step == 'password' and error.status == 401:
+        return _PASSWORD_HINT
+    said = ' '.join(part for part in (error.code, error.service_message) if part).lower()
+    secret_of_key = secret if secret == key else '%s, which must be the secret key of %s' % (secret, key)
+    for needles, hint in _AUTH_HINTS:
+        if any(re.search(needle, said) for needle in needles):
+            return hint.format(key=key, secret_of_key=secret_of_key,
+                               project='project %s' % project if project else 'the project of this call')
+    return ''
+
+
+def with_hint(error, hint):
+    """``error`` with ``hint`` added to its message (and ``hint`` under ``details``)."""
+    if hint:
+        error.message = '%s. To fix: %s.' % (error.message, hint)
+        error.args = (error.message,)
+    return error
 
 
 def error_from_response(response, action):

@@ -26,14 +26,17 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils import client as cli
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    AkSkAuth,
     HwCloudClient,
     PasswordAuth,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
+    CredentialRenewal,
     agency_argument_spec,
     assume_agency,
     check_agency_options,
     explicit_credentials_given,
+    find_project,
     resolve_credentials,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError
@@ -223,6 +226,8 @@ class HwCloudModule:
         self._project_required_for = None
         # True from the moment a mutating call leaves until the service refuses it outright.
         self.sent = False
+        # Set when the project was not given but found (from region, or a password token's scope): the result says which.
+        self.found_project_id = None
 
     def validate(self):
         """Check the module's own rules; raise ``InvalidOptionError``. Runs before any HTTP call."""
@@ -242,32 +247,46 @@ class HwCloudModule:
 
     @property
     def project_id(self):
-        """The project: as given, or as learnt from the IAM token when scoped by region."""
+        """The project: as given, as the credentials name it, or found from ``region`` as the SDK does."""
         if self.params['project_id']:
             return self.params['project_id']
         auth = self.client.auth if self.client else None
         if isinstance(auth, PasswordAuth):
+            # The token is scoped by the region's name: IAM's answer names the project.
             if auth.token is None:
                 auth.fetch(self.client)
+            self.found_project_id = auth.token_project_id
             return auth.token_project_id
         if self.credentials is not None and self.credentials.project_id:
             return self.credentials.project_id
+        if self.params['region'] and self.client is not None:
+            return self._find_project()
         if self._project_required_for:
-            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; the credentials from %s do not name a project.'
+            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; the credentials from %s do not name a project, '
+                               'and without region (HW_REGION_NAME) it cannot be found.'
                                % (self._project_required_for, self.credentials.source))
         return None
+
+    def _find_project(self):
+        """Look the project up once; access keys then carry it as X-Project-Id, and the result says which it was."""
+        project_id = find_project(self.client, self.credentials, self.params)
+        self.credentials.project_id = project_id
+        self.found_project_id = project_id
+        self.client.project_id = project_id
+        if isinstance(self.client.auth, AkSkAuth):
+            self.client.auth.project_id = project_id
+        return project_id
 
     def require_project_id(self, why):
         if self.params['project_id']:
             return
         self._project_required_for = why
-        # The SDK's variables and file and the ECS metadata may name the project: checked once they are read.
-        if not explicit_credentials_given(self.params) and not self.params['agency_name']:
+        # The SDK's variables and file and the ECS metadata may name the project: checked once they are read;
+        # with region, the project is found from it (IAM password: the token's scope already names it).
+        if self.params['region'] or (not explicit_credentials_given(self.params) and not self.params['agency_name']):
             return
-        # Only IAM password auth can learn the project (scoped by region name); a token, AK/SK or an agency cannot.
-        password_auth = not self.params['auth_token'] and not self.params['access_key'] and not self.params['secret_key']
-        if self.params['agency_name'] or not (password_auth and self.params['user_name'] and self.params['region']):
-            raise HwCloudError('project_id (HW_PROJECT_ID) is required %s.' % why)
+        raise HwCloudError('project_id (HW_PROJECT_ID) is required %s; or set region (HW_REGION_NAME) to find the project '
+                           'named after it.' % why)
 
     def wait_for(self, waiter, **details):
         """Run ``waiter`` on the task's one ``wait_timeout`` budget; ``details`` go with a failed or timed-out wait."""
@@ -322,16 +341,27 @@ class HwCloudModule:
                                     validate_certs=self.params['validate_certs'], ca_path=self.params['ca_path'],
                                     max_retries=self.params['max_retries'], log=self._note_retry)
         self.client.no_log_values.update(credentials.secrets)
+        self.client.project_id = self.params['project_id']
         # Set before the agency is assumed: a refused assume_role still reports the source that asked.
         self.credentials = credentials
         self.credentials = assume_agency(self.client, credentials, self.params)
+        if isinstance(self.client.auth, AkSkAuth) and not self.client.auth.project_id and self.params['region']:
+            # Signed calls to project-level services carry X-Project-Id: the project is needed before the first one.
+            self._find_project()
+        # Temporary keys (an agency's, the instance's) outlive no long wait: renewed before they expire.
+        self.client.renew_credentials = CredentialRenewal(self.client, self.credentials, self._renewed)
         return self.client
+
+    def _renewed(self, credentials):
+        self.credentials = credentials
 
     def _extras(self):
         # Retries are shown from -vvv on, the verbosity at which operators read per-call details.
         extras = {}
         if self.credentials is not None:
             extras['credentials_source'] = self.credentials.source
+        if self.found_project_id:
+            extras['project_id'] = self.found_project_id
         if self.retry_log and self.module._verbosity >= 3:  # pylint: disable=protected-access
             extras['retries'] = list(self.retry_log)
         return extras

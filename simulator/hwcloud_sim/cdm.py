@@ -3,7 +3,7 @@
 Handlers take (state, request, path params) and return (status, body, headers).
 """
 
-from .state import public_cluster
+from .cdm_state import public_cluster
 
 STOP_MODES = ("IMMEDIATELY", "GRACEFULLY")
 RESTART_MODES = ("IMMEDIATELY", "FORCELY", "SOFTLY")
@@ -152,96 +152,3 @@ def cluster_action(state, request, params):
         # The SDK types restart's jobId as a string (start and stop answer a list).
         return 200, {"jobId": job_id}, {}
     return 200, {"jobId": [job_id]}, {}
-
-
-# ------------------------------------------------------------------ migration jobs (read only)
-
-JOB_TYPES = ("NORMAL_JOB", "BATCH_JOB", "SCENARIO_JOB")
-JOB_PAGE_SIZES = (10, 100)
-# A job's status as the list gives it, and as its runs (submissions) give it.
-SUBMISSION_STATUS = {"BOOTING": "BOOTING", "RUNNING": "RUNNING", "SUCCEEDED": "SUCCEEDED", "FAILED": "FAILED",
-                     "NEW": "NEVER_EXECUTED"}
-SUBMISSION_PROGRESS = {"BOOTING": 0.0, "RUNNING": 50.0, "SUCCEEDED": 100.0, "FAILED": 0.0, "NEW": 0.0}
-
-
-def _job_cluster(state, params):
-    """(cluster, None) for a cluster that can answer job queries, else (None, error response)."""
-    cluster = state.get_cluster(params["project_id"], params["cluster_id"])
-    if cluster is None:
-        return None, not_found()
-    if cluster.get("status") != "200":
-        # The jobs are served by the cluster's own VMs: a cluster that is not running cannot answer.
-        return None, error(400, "Cdm.0035", "The cluster is not running (status %s); job operations are not available."
-                           % cluster.get("status"))
-    return cluster, None
-
-
-def _query_int(request, name, default):
-    """(value, None) or (None, problem) for an integer query parameter."""
-    raw = request.query.get(name)
-    if raw is None:
-        return default, None
-    try:
-        return int(raw, 10), None
-    except ValueError:
-        return None, "%s must be an integer, got %r" % (name, raw)
-
-
-def list_jobs(state, request, params):
-    """``GET .../cdm/job/all``: one page of the cluster's jobs of one type (``NORMAL_JOB`` without ``jobType``)."""
-    page_no, problem = _query_int(request, "page_no", 1)
-    if problem is None:
-        page_size, problem = _query_int(request, "page_size", 10)
-    if problem is None and page_no < 1:
-        problem = "page_no must be 1 or more, got %d" % page_no
-    if problem is None and not JOB_PAGE_SIZES[0] <= page_size <= JOB_PAGE_SIZES[1]:
-        problem = "page_size must be between %d and %d, got %d" % (JOB_PAGE_SIZES + (page_size,))
-    job_type = request.query.get("jobType", "NORMAL_JOB")
-    if problem is None and job_type not in JOB_TYPES:
-        problem = "jobType must be one of %s, got %r" % (", ".join(JOB_TYPES), job_type)
-    if problem:
-        return _bad(problem)
-    cluster, failure = _job_cluster(state, params)
-    if failure:
-        return failure
-    jobs = [job for job in cluster.get("jobs") or [] if job["job_type"] == job_type]
-    start = (page_no - 1) * page_size
-    return 200, {"total": len(jobs), "page_no": page_no, "page_size": page_size, "jobs": jobs[start:start + page_size]}, {}
-
-
-def _find_job(state, params):
-    cluster, failure = _job_cluster(state, params)
-    if failure:
-        return None, failure
-    for job in cluster.get("jobs") or []:
-        if job["name"] == params["job_name"]:
-            return job, None
-    return None, error(404, "Cdm.0015", "The job %s does not exist." % params["job_name"])
-
-
-def show_job(state, _request, params):
-    """``GET .../cdm/job/{job_name}``: the list's shape, holding the one job."""
-    job, failure = _find_job(state, params)
-    if failure:
-        return failure
-    return 200, {"total": 1, "page_no": 1, "page_size": 10, "jobs": [job]}, {}
-
-
-def show_job_status(state, _request, params):
-    """``GET .../cdm/job/{job_name}/status``: the job's last run."""
-    job, failure = _find_job(state, params)
-    if failure:
-        return failure
-    submission = {
-        "job-name": job["name"],
-        "status": SUBMISSION_STATUS[job["status"]],
-        "progress": SUBMISSION_PROGRESS[job["status"]],
-        "creation-user": job["creation-user"],
-        "creation-date": job["creation-date"],
-        "last-update-date": job["update-date"],
-        "is-execute-auto": False,
-        "isIncrementing": False,
-    }
-    if job["status"] == "FAILED":
-        submission["error-summary"] = job.get("last_error_message", "The job failed.")
-    return 200, {"submissions": [submission]}, {}

@@ -40,9 +40,9 @@ CASES = [
     ("user-and-password-only-env", "aos", STACK, {"HW_USER_NAME": "sim-user", "HW_PASSWORD": "sim-password"},
      ["IAM password authentication needs", "domain_name (HW_DOMAIN_NAME)", "project_id or region (HW_PROJECT_ID, HW_REGION_NAME)",
       "identity_endpoint or region (HW_AUTH_URL, HW_REGION_NAME)"]),
-    # CDM needs the project in its URIs; only password auth can learn it (scoped by region name).
+    # CDM needs the project in its URIs: given, named by the credentials, or found from region.
     ("token-without-project-for-cdm", "cdm", dict(CLUSTER, auth_token="sim-token"),
-     {"HW_USER_NAME": "sim-user", "HW_REGION_NAME": "ap-southeast-1"}, ["project_id (HW_PROJECT_ID) is required"]),
+     {"HW_USER_NAME": "sim-user"}, ["project_id (HW_PROJECT_ID) is required", "or set region (HW_REGION_NAME)"]),
     ("aksk-without-project-for-cdm", "cdm", dict(CLUSTER, access_key="SIMACCESSKEY0000", secret_key="sim-secret-key"), {},
      ["project_id (HW_PROJECT_ID) is required"]),
     # Agency rules (INTERFACE.md "Credentials beyond the three"), checked before the credentials are looked for.
@@ -66,10 +66,12 @@ CASES = [
     ("sdk-ak-without-sk", "aos", STACK, {"HUAWEICLOUD_SDK_AK": "SIMACCESSKEY0000"},
      "The SDK variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK go together; HUAWEICLOUD_SDK_SK is not set."),
     ("sdk-env-without-project-for-cdm", "cdm", CLUSTER, {"HUAWEICLOUD_SDK_AK": "SIMACCESSKEY0000", "HUAWEICLOUD_SDK_SK": "sim-secret-key"},
-     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; the credentials from sdk_environment do not name a project."),
-    ("agency-with-cdm-needs-project", "cdm", dict(CLUSTER, auth_token="sim-token", agency_name="ops", agency_domain_name="t",
-                                                  region="ap-southeast-1", user_name="u"), {},
-     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it."),
+     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; the credentials from sdk_environment do not name a "
+     "project, and without region (HW_REGION_NAME) it cannot be found."),
+    ("agency-with-cdm-needs-project-or-region", "cdm", dict(CLUSTER, auth_token="sim-token", agency_name="ops", agency_domain_name="t",
+                                                            identity_endpoint="http://127.0.0.1:9", user_name="u"), {},
+     "project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; or set region (HW_REGION_NAME) to find the project "
+     "named after it."),
 ]
 
 

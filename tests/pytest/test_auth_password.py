@@ -147,6 +147,6 @@ def test_password_auth_through_both_modules(sim_factory, run_playbook, hw):
         assert "not-the-password" not in out
     # A region without a project of that name: IAM's 400, nothing else sent.
     assert results["bad_region"]["failed"] is True
-    assert "The project no-such-region does not exist." in results["bad_region"]["msg"]
+    assert "The project no-such-region does not exist" in results["bad_region"]["msg"]
     assert [(e["service"], e["status"]) for e in segments["bad_region"]] == [("iam", 400)]
     assert segments["end"] == []

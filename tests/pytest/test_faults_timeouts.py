@@ -5,6 +5,9 @@ delay or the simulated transition): they check that a bound exists and is applie
 benchmarks.
 """
 
+import socket
+import threading
+
 import pytest
 
 from faultkit import (
@@ -39,8 +42,17 @@ def test_slow_read_fails_within_request_timeout_and_retries(sim):
     assert rc == 1
     assert_clean_failure(result)
     assert watch.elapsed < 12.0, watch.elapsed
-    assert "within request_timeout=0.5s; gave up after 2 attempts (max_retries=1)" in result["msg"], result["msg"]
+    assert "within request_timeout=0.5s; gave up after 2 attempts (a call that times out is retried once" in result["msg"], result["msg"]
     assert calls(sim, "POST") == []
+
+
+def test_slow_reads_are_retried_once_not_max_retries_times(sim):
+    add_fault(sim, method="GET", path=CLUSTER_PATH, times=10, kind="delay", delay=5.0)
+    rc, result = run_module(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, request_timeout=0.5, max_retries=5))
+    assert rc == 1
+    assert_clean_failure(result)
+    assert "gave up after 2 attempts" in result["msg"], result["msg"]
+    assert "request_timeout" in result["msg"] and "max_retries" in result["msg"], result["msg"]
 
 
 def test_one_slow_read_is_retried_within_bounds(sim):
@@ -77,6 +89,86 @@ def test_slow_stop_every_time_is_bounded(sim):
     assert "may or may not have taken effect" in result["msg"], result["msg"]
     # Two POSTs are on their way (the simulator still holds them); the re-reads saw neither land.
     assert len(calls(sim, "GET", CLUSTER_PATH)) == 3
+
+
+# ------------------------------------------------------------------ endpoints that never answer, or refuse
+
+
+class SilentEndpoint:
+    """A real listening socket that accepts every connection and never answers on it; counts the connections."""
+
+    def __init__(self):
+        self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.url = "http://127.0.0.1:%d" % self.server.getsockname()[1]
+        self.held = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while True:
+            try:
+                connection_, _address = self.server.accept()
+            except OSError:
+                return
+            self.held.append(connection_)
+
+    def close(self):
+        self.server.close()
+        for held in self.held:
+            held.close()
+
+
+@pytest.fixture(name="silent")
+def silent_fixture():
+    endpoint = SilentEndpoint()
+    yield endpoint
+    endpoint.close()
+
+
+def test_an_endpoint_that_never_answers_is_tried_twice_and_named(sim, silent):
+    # Default max_retries (5): a silent endpoint still gets one retry only, not five.
+    with Stopwatch() as watch:
+        rc, result = run_module(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, endpoint=silent.url, request_timeout=0.5))
+    assert rc == 1 and result.get("changed", False) is False, result
+    assert_clean_failure(result)
+    assert len(silent.held) == 2, len(silent.held)
+    assert ("no answer from %s within request_timeout=0.5s; gave up after 2 attempts (a call that times out is retried once, "
+            "whatever max_retries says; raise request_timeout for a slow service)" % silent.url[len("http://"):]) in result["msg"], result["msg"]
+    print("silent endpoint, request_timeout=0.5: failed after %.2fs" % watch.elapsed)
+
+
+def test_an_iam_endpoint_that_never_answers_is_tried_twice(sim, silent):
+    args = connection(sim, cluster_id=CLUSTER_ID, identity_endpoint=silent.url, request_timeout=0.5, auth_token=None,
+                      user_name="sim-user", password="sim-password", domain_name="sim-domain")
+    rc, result = run_module(cluster_stop_main(), args)
+    assert rc == 1
+    assert_clean_failure(result)
+    assert len(silent.held) == 2, len(silent.held)
+    assert result["msg"].startswith("Requesting an IAM token: no answer from %s" % silent.url[len("http://"):]), result["msg"]
+    assert calls(sim) == [], summary(calls(sim))
+
+
+def test_max_retries_zero_tries_a_silent_endpoint_once(sim, silent):
+    rc, result = run_module(cluster_stop_main(),
+                            connection(sim, cluster_id=CLUSTER_ID, endpoint=silent.url, request_timeout=0.5, max_retries=0))
+    assert rc == 1
+    assert len(silent.held) == 1, len(silent.held)
+    assert "gave up after 1 attempt (max_retries=0: no retry; raise request_timeout for a slow service)" in result["msg"], result["msg"]
+
+
+def test_a_refused_connection_is_retried_once_and_names_the_endpoint(sim, hw):
+    closed = hw.closed_port_url()
+    with Stopwatch() as watch:
+        rc, result = run_module(cluster_stop_main(), connection(sim, cluster_id=CLUSTER_ID, endpoint=closed), verbosity=3)
+    assert rc == 1 and result.get("changed", False) is False, result
+    assert_clean_failure(result)
+    assert len(result["retries"]) == 1, result["retries"]
+    assert result["msg"] == ("Reading CDM cluster %s: connection refused by %s: nothing listens there (check endpoint and region); "
+                             "gave up after 2 attempts (an address that refuses or cannot be reached is retried once, whatever "
+                             "max_retries says)" % (CLUSTER_ID, closed[len("http://"):])), result["msg"]
+    print("refused endpoint, defaults: failed after %.2fs" % watch.elapsed)
 
 
 # ------------------------------------------------------------------ wait_timeout

@@ -32,7 +32,8 @@ def test_iam_token_by_project_id_then_use_it(sim):
     body = resp.json()["token"]
     assert body["expires_at"].endswith("Z")
     assert body["methods"] == ["password"]
-    assert body["project"] == {"id": PROJECT, "name": "ap-southeast-1"}
+    assert body["project"] == {"id": PROJECT, "name": "ap-southeast-1",
+                               "domain": {"id": body["project"]["domain"]["id"], "name": "sim-domain"}}
     assert body["user"]["name"] == "sim-user" and body["user"]["domain"] == {"name": "sim-domain"}
     assert token != "sim-token"
     resp = requests.get(cdm_url(sim, CLUSTER), headers={"X-Auth-Token": token}, timeout=5)
@@ -183,11 +184,21 @@ def test_aksk_malformed_authorization(sim):
     assert resp.status_code == 401 and "malformed" in resp.json()["error_msg"]
 
 
+OWN_SECOND_PROJECT = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"
+
+
 def test_aksk_project_header_required_and_checked(sim):
     url = cdm_url(sim)
     resp = requests.get(url, headers=sign_request("GET", url, {}), timeout=5)
     assert resp.status_code == 403 and resp.json()["error_code"] == "APIGW.0302"
+    # A project that is not the key's account's fails the authentication itself, as IAM's does.
     resp = signed_get(url, {"X-Project-Id": "ffffffffffffffffffffffffffffffff"})
+    assert resp.status_code == 401 and resp.json()["error_code"] == "APIGW.0301"
+    assert "project ffffffffffffffffffffffffffffffff (X-Project-Id) is not a project of account sim-domain" in resp.json()["error_msg"]
+    # One of the account's projects, but not the one in the path.
+    other = cdm_url(sim, project=OWN_SECOND_PROJECT)
+    sim.state.projects.append({"id": OWN_SECOND_PROJECT, "name": "eu-west-101", "domain": "sim-domain"})
+    resp = signed_get(other, {"X-Project-Id": PROJECT})
     assert resp.status_code == 403 and "project mismatch" in resp.json()["error_msg"]
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import client as client_module
+from ansible_collections.hwcloud.cloud.plugins.module_utils import expiry as expiry_module
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     AkSkAuth,
     HwCloudClient,
@@ -237,20 +238,37 @@ def test_post_timeout_is_outcome_unknown_and_not_resent(sim):
     assert sim.cluster()['status'] == '910'
 
 
-def test_refused_connection_is_retried_even_for_a_post(sim):
+def closed_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    rec = Recorder(sim, max_retries=2)
+        return probe.getsockname()[1]
+
+
+def test_refused_connection_is_retried_once_even_for_a_post(sim):
+    port = closed_port()
+    rec = Recorder(sim, max_retries=5)
 
     with pytest.raises(HwCloudError) as caught:
         rec.client.request('POST', 'http://127.0.0.1:%d/v1.1/p/clusters/c/action' % port, STOP, action='Stopping')
 
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert caught.value.message == ('Stopping: connection refused by 127.0.0.1:%d: nothing listens there (check endpoint and region); '
-                                    'gave up after 3 attempts (max_retries=2)' % port)
-    assert rec.client.calls == 3
-    assert len(rec.sleeps) == 2
+                                    'gave up after 2 attempts (an address that refuses or cannot be reached is retried once, '
+                                    'whatever max_retries says)' % port)
+    assert rec.client.calls == 2
+    assert len(rec.sleeps) == 1
+
+
+def test_refused_connection_with_max_retries_zero_is_tried_once(sim):
+    port = closed_port()
+    rec = Recorder(sim, max_retries=0)
+
+    with pytest.raises(HwCloudError) as caught:
+        rec.client.request('GET', 'http://127.0.0.1:%d/v1.1/p/clusters' % port, action='Listing')
+
+    assert caught.value.message.endswith('; gave up after 1 attempt (max_retries=0: no retry)'), caught.value.message
+    assert rec.client.calls == 1
+    assert rec.sleeps == []
 
 
 def test_a_host_that_does_not_resolve_fails_at_once_naming_the_host(sim):
@@ -275,7 +293,7 @@ def test_a_token_request_names_identity_endpoint_when_iam_cannot_be_reached():
         client.request('GET', 'http://127.0.0.1:%d/v1.1/proj/clusters' % port, action='Listing CDM clusters')
 
     assert caught.value.message == ('Requesting an IAM token: connection refused by 127.0.0.1:%d: nothing listens there '
-                                    '(check identity_endpoint and region); gave up after 1 attempts (max_retries=0)' % port)
+                                    '(check identity_endpoint and region); gave up after 1 attempt (max_retries=0: no retry)' % port)
 
 
 def test_connecting_has_its_own_short_timeout_and_says_so(monkeypatch):
@@ -300,24 +318,32 @@ def test_connecting_has_its_own_short_timeout_and_says_so(monkeypatch):
             sock.close()
 
     assert caught.value.message == ('Listing CDM clusters: no answer from 127.0.0.1:%d within 0.3s while connecting (check endpoint, '
-                                    'region, and any firewall or proxy between here and there); gave up after 1 attempts '
-                                    '(max_retries=0)' % port)
+                                    'region, and any firewall or proxy between here and there); gave up after 1 attempt '
+                                    '(max_retries=0: no retry; raise request_timeout for a slow service)' % port)
 
 
-def test_an_endpoint_that_accepts_but_never_answers_names_request_timeout():
+@pytest.mark.parametrize('max_retries, attempts, why', [
+    (5, 2, 'a call that times out is retried once, whatever max_retries says'),
+    (1, 2, 'a call that times out is retried once, whatever max_retries says'),
+    (0, 1, 'max_retries=0: no retry'),
+])
+def test_an_endpoint_that_accepts_but_never_answers_is_retried_once_naming_the_options(max_retries, attempts, why):
+    # The kernel completes the handshake for a listening socket: connections land in its backlog, unanswered.
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(('127.0.0.1', 0))
-    server.listen(5)
+    server.listen(8)
     port = server.getsockname()[1]
     try:
-        client = HwCloudClient(None, request_timeout=0.3, max_retries=0, sleep=lambda seconds: None)
+        client = HwCloudClient(None, request_timeout=0.3, max_retries=max_retries, sleep=lambda seconds: None)
         with pytest.raises(HwCloudError) as caught:
             client.request('GET', 'http://127.0.0.1:%d/v1.1/p/clusters' % port, action='Listing CDM clusters')
     finally:
         server.close()
 
     assert caught.value.message == ('Listing CDM clusters: no answer from 127.0.0.1:%d within request_timeout=0.3s; '
-                                    'gave up after 1 attempts (max_retries=0)' % port)
+                                    'gave up after %d attempt%s (%s; raise request_timeout for a slow service)'
+                                    % (port, attempts, 's' if attempts > 1 else '', why))
+    assert client.calls == attempts
 
 
 # ------------------------------------------------------------------ answers that are final
@@ -579,7 +605,8 @@ def test_password_auth_wrong_password(sim):
         rec.read()
 
     assert caught.value.message == 'Requesting an IAM token: HTTP 401 Unauthorized: The username or password is wrong.' \
-        ' (request id %s)' % sim.requests()[0]['request_id']
+        ' (request id %s). To fix: check user_name, password and domain_name (HW_USER_NAME, HW_PASSWORD, HW_DOMAIN_NAME): ' \
+        'domain_name is the account that owns the IAM user, not the user.' % sim.requests()[0]['request_id']
     assert len(sim.requests()) == 1
     assert rec.client.no_log_values == set()
 
@@ -623,3 +650,69 @@ def test_access_key_with_a_wrong_secret_is_refused(sim):
     assert caught.value.code == 'APIGW.0301'
     assert 'signature mismatch' in caught.value.message
     assert len(sim.requests()) == 1
+
+
+# ------------------------------------------------------------------ temporary credentials expire
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2026-11-24T10:00:00.000000Z', 1795514400.0),
+    ('2026-11-24T10:00:00Z', 1795514400.0),
+    ('2026-11-24T10:00:00.500000', 1795514400.5),
+    ('not a time', None), ('', None), (None, None), (42, None),
+])
+def test_parse_expires_at(text, expected):
+    assert expiry_module.parse_expires_at(text) == expected
+
+
+class FakeClocks:
+    def __init__(self):
+        self.monotonic = 1000.0
+        self.wall = 1795514400.0 - 900  # 900 s before the expiry below
+
+    def expiry(self, text='2026-11-24T10:00:00.000000Z'):
+        return expiry_module.Expiry(text, clock=lambda: self.monotonic, wall=lambda: self.wall)
+
+
+@pytest.mark.parametrize('lifetime, renew_after', [(900, 720), (3600, 3300), (86400, 86100), (2, 1.6)])
+def test_expiry_renews_before_the_end_by_a_margin(lifetime, renew_after):
+    clocks = FakeClocks()
+    clocks.wall = 1795514400.0 - lifetime
+    expiry = clocks.expiry()
+    clocks.monotonic += renew_after - 0.01
+    assert not expiry.due()
+    clocks.monotonic += 0.02
+    assert expiry.due()
+
+
+@pytest.mark.parametrize('text', ['2026-11-24T09:45:00.500000Z', None, 'garbage'])
+def test_expiry_of_credentials_dead_on_arrival_or_unknown_is_never_due(text):
+    clocks = FakeClocks()
+    expiry = clocks.expiry(text)
+    clocks.monotonic += 10 ** 6
+    assert not expiry.due()
+
+
+def test_a_password_token_is_asked_again_once_it_is_due(sim):
+    auth = PasswordAuth(sim.url, 'sim-user', 'sim-password', 'sim-domain', project_id=PROJECT_ID)
+    rec = Recorder(sim, auth=auth)
+    rec.read()
+    rec.read()
+    assert len(sim.requests('POST', '/v3/auth/tokens')) == 1
+    auth.expiry.renew_at = 0  # as if 80 % of its life had passed
+    rec.read()
+    assert len(sim.requests('POST', '/v3/auth/tokens')) == 2
+    assert not auth.expiry.due()
+
+
+def test_the_renewal_hook_runs_before_each_call_and_not_inside_itself(sim, rec):
+    seen = []
+
+    def renew():
+        seen.append('renew')
+        rec.client.request('GET', rec.cluster_url, action='a call made while renewing')
+
+    rec.client.renew_credentials = renew
+    rec.read()
+    assert seen == ['renew']
+    assert len(sim.requests('GET')) == 2

@@ -17,8 +17,10 @@ import socket
 
 import pytest
 
+from ansible_collections.hwcloud.cloud.plugins.module_utils import expiry as expiry_module
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import AkSkAuth, PasswordAuth, TokenAuth
 from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
+    CredentialRenewal,
     assume_agency,
     check_agency_options,
     read_credentials_file,
@@ -279,7 +281,7 @@ class FakeClient:
         self.sent = []
         self.no_log_values = set()
 
-    def send(self, method, url, body=None, action=None, idempotent=None, endpoint_option=None):
+    def send(self, method, url, body=None, action=None, idempotent=None, endpoint_option=None, auth_step=None):  # pylint: disable=unused-argument
         self.sent.append(dict(method=method, url=url, body=body, action=action, idempotent=idempotent, auth=self.auth))
         return self.answer
 
@@ -358,3 +360,65 @@ def test_no_agency_no_call(nowhere):
 
     assert assume_agency(client, base, params()) is base
     assert client.sent == []
+
+
+# ------------------------------------------------------------------ renewal before expiry
+
+
+class FakeTime:
+    """Both clocks of ``time``, moved by the test (expiry.py looks them up at call time)."""
+
+    def __init__(self):
+        self.now = 1795514400.0
+
+    def time(self):
+        return self.now
+
+    def monotonic(self):
+        return self.now
+
+
+class IssuingIam(FakeClient):
+    """IAM that issues new agency keys on every call, each valid for the asked duration."""
+
+    def __init__(self, clock):
+        super().__init__(None)
+        self.clock = clock
+        self.issued = []
+
+    def send(self, method, url, body=None, action=None, idempotent=None, endpoint_option=None, auth_step=None):
+        number = len(self.issued)
+        expires = self.clock.now + body['auth']['identity']['assume_role']['duration_seconds']
+        self.issued.append(expires)
+        self.answer = FakeResponse(201, {'credential': {
+            'access': 'TMPAK%d' % number, 'secret': 'tmp-sk-%d' % number, 'securitytoken': 'tmp-st-%d' % number,
+            'expires_at': expiry_module.datetime.datetime.fromtimestamp(expires, expiry_module.datetime.timezone.utc).strftime(
+                '%Y-%m-%dT%H:%M:%S.%fZ')}})
+        return super().send(method, url, body, action, idempotent, endpoint_option)
+
+
+def test_a_40_minute_wait_under_a_900_second_agency_renews_before_every_expiry(nowhere, monkeypatch):
+    clock = FakeTime()
+    monkeypatch.setattr(expiry_module, 'time', clock)
+    options = params(access_key='ak', secret_key='sk', project_id='p0', agency_name='ops', agency_domain_name='target',
+                     region='ap-southeast-1')
+    iam = IssuingIam(clock)
+    renewal = CredentialRenewal(iam, assume_agency(iam, resolve_credentials(options, nowhere), options))
+
+    used = []
+    while clock.now < 1795514400.0 + 40 * 60:
+        clock.now += 5  # poll_interval
+        renewal()  # what the client does before each poll
+        used.append((clock.now, iam.auth.access_key))
+    assert len(iam.issued) == 4, iam.issued  # the first keys, then new ones after 720 s, 1440 s and 2160 s
+    expiry_of = dict(('TMPAK%d' % number, expires) for number, expires in enumerate(iam.issued))
+    assert all(expiry_of[key] - moment >= 180 for moment, key in used), 'never a call within 3 minutes of expiry'
+    assert iam.auth.project_id == 'p0'
+    assert {'TMPAK3', 'tmp-sk-3', 'tmp-st-3'} <= iam.no_log_values
+
+
+def test_permanent_keys_and_tokens_are_never_renewed(nowhere):
+    for given in (dict(access_key='ak', secret_key='sk'), dict(auth_token='tok')):
+        credentials = resolve_credentials(params(project_id='p0', **given), nowhere)
+        assert not credentials.due()
+        CredentialRenewal(FakeClient(None), credentials)()

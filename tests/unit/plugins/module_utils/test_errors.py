@@ -20,8 +20,10 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import (
     InvalidOptionError,
     OutcomeUnknownError,
     WaitTimeoutError,
+    authentication_hint,
     error_from_response,
     parse_error_body,
+    with_hint,
 )
 
 CDM_404 = '{"errCode": "Cdm.0001", "externalMessage": "The cluster does not exist."}'
@@ -223,3 +225,51 @@ def test_invalid_option_long_value_is_cut():
     error = InvalidOptionError('cluster_id', 'z' * 200, 'it must be 1 to 64 characters long')
 
     assert error.message == "Invalid value for option 'cluster_id': '%s...; it must be 1 to 64 characters long." % ('z' * 79)
+
+
+# ------------------------------------------------------------------ what to check when credentials are refused
+
+
+@pytest.mark.parametrize('status, code, said, starts', [
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: verify aksk signature fail', 'the signature does not match'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: signature mismatch', 'the signature does not match'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: ak AKXYZ not exist', 'the service does not know this access key'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: unknown access key AKXYZ', 'the service does not know'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: X-Sdk-Date is more than 15 minutes off the server clock',
+     "check this machine's clock"),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: decrypt token fail', 'the service does not accept this token'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: token expired', 'the credentials have expired'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: the temporary access key AK has expired', 'the credentials have expired'),
+    (401, 'APIGW.0301', 'Incorrect IAM authentication information: X-Security-Token is required for this temporary access key',
+     'check the security token'),
+    (403, 'APIGW.0302', 'The IAM user is not authorized to access the API: project mismatch', 'the credentials are not valid for project p1'),
+])
+def test_authentication_hint_from_the_services_words(status, code, said, starts):
+    error = HwCloudError('x', status=status, code=code, service_message=said)
+    assert authentication_hint(error, None, project='p1').startswith(starts)
+
+
+def test_a_signature_hint_names_where_the_keys_came_from():
+    error = HwCloudError('x', status=401, code='APIGW.0301', service_message='signature mismatch')
+    hint = authentication_hint(error, None, key='HUAWEICLOUD_SDK_AK', secret='HUAWEICLOUD_SDK_SK')
+    assert 'check HUAWEICLOUD_SDK_SK, which must be the secret key of HUAWEICLOUD_SDK_AK' in hint
+
+
+def test_the_password_step_and_the_agency_step_have_their_own_hints():
+    wrong_password = HwCloudError('x', status=401, code='Unauthorized', service_message='The username or password is wrong.')
+    assert authentication_hint(wrong_password, 'password').startswith('check user_name, password and domain_name')
+    missing_agency = HwCloudError('x', status=404, code='Not Found', service_message='Could not find agency a in domain d.')
+    assert authentication_hint(missing_agency, 'agency').startswith('check agency_name and agency_domain_name')
+    assert authentication_hint(missing_agency, None) == ''
+
+
+@pytest.mark.parametrize('status', [400, 404, 429, 500, None])
+def test_no_hint_for_other_failures(status):
+    error = HwCloudError('x', status=status, code='APIGW.0301', service_message='signature token project expired')
+    assert authentication_hint(error, None) == ''
+
+
+def test_with_hint_adds_to_the_message_and_nothing_without_one():
+    error = with_hint(HwCloudError('Reading: HTTP 401'), 'check the clock')
+    assert error.message == str(error) == 'Reading: HTTP 401. To fix: check the clock.'
+    assert with_hint(HwCloudError('same'), '').message == 'same'

@@ -225,5 +225,6 @@ def test_missing_project_id_fails_before_any_http_call(sim, run_module, monkeypa
     result = run_module(cluster_info.main, args)
 
     assert result.rc == 1
-    assert result['msg'] == 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it.'
+    assert result['msg'] == ('project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; '
+                             'or set region (HW_REGION_NAME) to find the project named after it.')
     assert sim.requests() == []

@@ -396,12 +396,12 @@ def test_failed_stop_fails_with_the_reason(sim, stop):
     assert result.rc == 1
     assert result['changed'] is True
     assert 'disk busy' in result['msg']
-    assert 'Cdm.0100' in result['msg']
+    assert 'Cdm.0930' in result['msg']
     assert 'status 300 (failed)' in result['msg']
     assert len(result['job_ids']) == 1
     assert result['cluster']['status'] == '300'
     # Every key of the returned cluster is snake_case, nested ones too.
-    assert result['cluster']['failed_reasons'] == {'cdm.stop': {'err_code': 'Cdm.0100', 'err_msg': 'disk busy'}}
+    assert result['cluster']['failed_reasons'] == {'stop_failed': {'error_code': 'Cdm.0930', 'error_msg': 'disk busy'}}
     assert len(posts(sim)) == 1
 
 
@@ -644,7 +644,8 @@ def test_half_of_an_access_key_pair_fails_naming_the_other_half(sim, run_module)
 
 
 @pytest.mark.parametrize('env_var, option, msg', [
-    ('HW_PROJECT_ID', 'project_id', 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it.'),
+    ('HW_PROJECT_ID', 'project_id', 'project_id (HW_PROJECT_ID) is required for CDM, whose URIs carry it; '
+                                    'or set region (HW_REGION_NAME) to find the project named after it.'),
     ('HW_REGION_NAME', 'endpoint', 'Set region (HW_REGION_NAME) to use the default CDM endpoint, or set endpoint.'),
 ], ids=['no_project_id', 'no_endpoint_and_no_region'])
 def test_missing_connection_option_fails_before_any_http_call(sim, run_module, monkeypatch, env_var, option, msg):
