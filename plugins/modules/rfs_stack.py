@@ -293,6 +293,9 @@ credentials_source:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_flow
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_plan
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_vars
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_url
@@ -333,7 +336,7 @@ class RfsStackModule(HwCloudModule):
         check_url('template_uri', params['template_uri'])
         check_url('vars_uri', params['vars_uri'])
         check_length('description', params['description'], 0, rfs.MAX_DESCRIPTION)
-        rfs.check_vars('vars', params['vars'])
+        rfs_vars.check_vars('vars', params['vars'])
         for index, agency in enumerate(params['agencies'] or []):
             check_not_blank('agencies[%d].provider_name' % index, agency['provider_name'])
             check_not_blank('agencies[%d].agency_name' % index, agency['agency_name'])
@@ -350,7 +353,7 @@ class RfsStackModule(HwCloudModule):
 
     def deployment_fields(self):
         params = self.params
-        return rfs.deployment_fields(params['template_body'], params['template_uri'], params['vars'], params['vars_body'], params['vars_uri'])
+        return rfs_vars.deployment_fields(params['template_body'], params['template_uri'], params['vars'], params['vars_body'], params['vars_uri'])
 
     def creation_options(self):
         return dict((option, self.params[option]) for option in rfs.CREATION_OPTIONS)
@@ -374,7 +377,7 @@ class RfsStackModule(HwCloudModule):
         stack = service.get_stack(name)
         self.guard(stack)
         if rfs.stack_status(stack) in rfs.IN_PROGRESS:
-            stack = rfs.settle_stack(service, name, stack, self.waiting(), self.empty_result(stack))
+            stack = rfs_flow.settle_stack(service, name, stack, self.waiting(), self.empty_result(stack))
             self.guard(stack)
         if self.params['state'] == 'absent':
             return self.absent(service, stack)
@@ -390,10 +393,10 @@ class RfsStackModule(HwCloudModule):
         name = self.params['stack_name']
         result = dict(self.empty_result(stack), changed=stack is not None)
         if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = rfs.status_diff(name, rfs.stack_status(stack), rfs.ABSENT)
+            result['diff'] = rfs_flow.status_diff(name, rfs.stack_status(stack), rfs.ABSENT)
         if stack is None or self.check_mode:
             return result
-        result['stack'] = rfs.delete_stack(service, name, stack, self.params['retain_all_resources'], self.waiting())
+        result['stack'] = rfs_flow.delete_stack(service, name, stack, self.params['retain_all_resources'], self.waiting())
         return result
 
     def create(self, service):
@@ -406,16 +409,16 @@ class RfsStackModule(HwCloudModule):
             self.module.warn('estimate_price: RFS prices execution plans, and a plan needs an existing stack; '
                              'stack %s does not exist yet, so there is no price.' % name)
         if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = rfs.status_diff(name, rfs.ABSENT, rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE)
+            result['diff'] = rfs_flow.status_diff(name, rfs.ABSENT, rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE)
         if self.check_mode:
             return result
-        body = rfs.creation_body(name, self.deployment_fields(), self.creation_options())
-        result['stack'], result['deployment_id'] = rfs.create_stack(service, body, self.has_template(), self.waiting())
+        body = rfs_flow.creation_body(name, self.deployment_fields(), self.creation_options())
+        result['stack'], result['deployment_id'] = rfs_flow.create_stack(service, body, self.has_template(), self.waiting())
         return self.with_outputs(service, result)
 
     def update(self, service, stack):
         name, stack_id = self.params['stack_name'], stack.get('stack_id')
-        for warning in rfs.creation_options_unchanged(stack, self.creation_options()):
+        for warning in rfs_flow.creation_options_unchanged(stack, self.creation_options()):
             self.module.warn(warning)
         result = dict(self.empty_result(stack), changed=False)
         if not self.has_template():
@@ -423,11 +426,11 @@ class RfsStackModule(HwCloudModule):
                 self.module.warn('RFS stack %s is %s (%s); give its template to deploy it again.'
                                  % (name, stack['status'], stack.get('status_message') or 'no status message'))
             return self.with_outputs(service, result)
-        with rfs.PlanFlow(service, name, stack_id, self.deployment_fields(), self.wait_for) as flow:
+        with rfs_plan.PlanFlow(service, name, stack_id, self.deployment_fields(), self.wait_for) as flow:
             result['plan'] = flow.make(price=self.params['estimate_price'])
-            result['changed'] = rfs.plan_changes(result['plan']) or rfs.stack_status(stack) in rfs.BROKEN
+            result['changed'] = rfs_plan.plan_changes(result['plan']) or rfs.stack_status(stack) in rfs.BROKEN
             if self.module._diff:  # pylint: disable=protected-access
-                result['diff'] = rfs.plan_diff(name, result['plan'])
+                result['diff'] = rfs_plan.plan_diff(name, result['plan'])
             if result['changed'] and not self.check_mode:
                 result['deployment_id'] = flow.apply()
         if result['plan']['applied']:
@@ -435,7 +438,7 @@ class RfsStackModule(HwCloudModule):
         return self.with_outputs(service, result)
 
     def with_outputs(self, service, result):
-        result['outputs'] = rfs.outputs_of(service, self.params['stack_name'], result['stack'])
+        result['outputs'] = rfs_flow.outputs_of(service, self.params['stack_name'], result['stack'])
         return result
 
 

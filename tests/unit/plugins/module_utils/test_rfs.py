@@ -14,6 +14,8 @@ import re
 import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_plan
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_vars
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import HwCloudClient, TokenAuth
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, WaitTimeoutError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
@@ -49,7 +51,7 @@ def rfs_calls(sim, method=None, path=None):
 # ------------------------------------------------------------------ vars
 
 def test_strings_and_numbers_go_in_vars_structure_as_strings_and_the_rest_in_vars_body():
-    fields = rfs.vars_fields({'name': 'web', 'size': 20, 'ratio': 0.5, 'on': True, 'zones': ['a', 'b'],
+    fields = rfs_vars.vars_fields({'name': 'web', 'size': 20, 'ratio': 0.5, 'on': True, 'zones': ['a', 'b'],
                               'tags': {'z': 'last', 'env': 'prod'}})
     assert fields['vars_structure'] == [{'var_key': 'name', 'var_value': 'web'}, {'var_key': 'ratio', 'var_value': '0.5'},
                                         {'var_key': 'size', 'var_value': '20'}]
@@ -57,26 +59,26 @@ def test_strings_and_numbers_go_in_vars_structure_as_strings_and_the_rest_in_var
 
 
 def test_vars_body_is_the_same_text_whatever_the_order_of_the_keys():
-    one = rfs.vars_fields({'b': {'y': 1, 'x': [True, {'k': 'v'}]}, 'a': False})
-    two = rfs.vars_fields({'a': False, 'b': {'x': [True, {'k': 'v'}], 'y': 1}})
+    one = rfs_vars.vars_fields({'b': {'y': 1, 'x': [True, {'k': 'v'}]}, 'a': False})
+    two = rfs_vars.vars_fields({'a': False, 'b': {'x': [True, {'k': 'v'}], 'y': 1}})
     assert one == two == {'vars_body': 'a = false\nb = {"x" = [true, {"k" = "v"}], "y" = 1}\n'}
 
 
 def test_strings_in_vars_body_are_quoted_and_keep_interpolation_markers_literal():
-    body = rfs.vars_fields({'list': ['say "hi"\n', '${var.x}', '%{if}']})['vars_body']
+    body = rfs_vars.vars_fields({'list': ['say "hi"\n', '${var.x}', '%{if}']})['vars_body']
     assert body == 'list = ["say \\"hi\\"\\n", "$${var.x}", "%%{if}"]\n'
 
 
 def test_only_strings_give_no_vars_body_and_no_vars_give_nothing():
-    assert rfs.vars_fields({'a': 'x'}) == {'vars_structure': [{'var_key': 'a', 'var_value': 'x'}]}
-    assert rfs.vars_fields(None) == {}
-    assert rfs.vars_fields({}) == {}
+    assert rfs_vars.vars_fields({'a': 'x'}) == {'vars_structure': [{'var_key': 'a', 'var_value': 'x'}]}
+    assert rfs_vars.vars_fields(None) == {}
+    assert rfs_vars.vars_fields({}) == {}
 
 
 def test_deployment_fields_carry_only_what_is_set():
-    assert rfs.deployment_fields(template_body='t', variables={'n': 1}) == {
+    assert rfs_vars.deployment_fields(template_body='t', variables={'n': 1}) == {
         'template_body': 't', 'vars_structure': [{'var_key': 'n', 'var_value': '1'}]}
-    assert rfs.deployment_fields(template_uri='https://b/t.tf', vars_uri='https://b/v.tfvars') == {
+    assert rfs_vars.deployment_fields(template_uri='https://b/t.tf', vars_uri='https://b/v.tfvars') == {
         'template_uri': 'https://b/t.tf', 'vars_uri': 'https://b/v.tfvars'}
 
 
@@ -96,9 +98,9 @@ def test_stack_names_that_rfs_refuses_fail_naming_option_value_and_rule(name):
 
 
 def test_at_most_100_vars():
-    rfs.check_vars('vars', dict(('v%d' % i, 'x') for i in range(100)))
+    rfs_vars.check_vars('vars', dict(('v%d' % i, 'x') for i in range(100)))
     with pytest.raises(InvalidOptionError, match='at most 100 variables'):
-        rfs.check_vars('vars', dict(('v%d' % i, 'x') for i in range(101)))
+        rfs_vars.check_vars('vars', dict(('v%d' % i, 'x') for i in range(101)))
 
 
 @pytest.mark.parametrize('variables, rule', [
@@ -110,7 +112,7 @@ def test_at_most_100_vars():
 ])
 def test_vars_that_cannot_be_sent_fail_before_any_call(variables, rule):
     with pytest.raises(InvalidOptionError, match=rule):
-        rfs.check_vars('vars', variables)
+        rfs_vars.check_vars('vars', variables)
 
 
 # ------------------------------------------------------------------ transport
@@ -215,11 +217,11 @@ def test_delete_keeping_resources_posts_deletion(sim, service):
 # ------------------------------------------------------------------ the plan's life
 
 def changed_fields(sim):
-    return rfs.deployment_fields(demo_template(sim), variables={'disk_size': 20, 'subnet_count': 2})
+    return rfs_vars.deployment_fields(demo_template(sim), variables={'disk_size': 20, 'subnet_count': 2})
 
 
 def test_a_plan_is_made_read_and_applied_as_shown(sim, service):
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
         plan = flow.make()
         deployment_id = flow.apply()
     assert plan['status'] == 'AVAILABLE'
@@ -241,10 +243,10 @@ def test_a_plan_is_made_read_and_applied_as_shown(sim, service):
 
 
 def test_a_plan_without_changes_is_deleted_and_its_items_are_not_read(sim, service):
-    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+    fields = rfs_vars.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
         plan = flow.make()
-        assert not rfs.plan_changes(plan)
+        assert not rfs_plan.plan_changes(plan)
     assert plan['items'] == [] and plan['deleted'] is True
     assert not rfs_calls(sim, 'GET', '/execution-plans/[^/]+$')
     deleted = rfs_calls(sim, 'DELETE')
@@ -254,7 +256,7 @@ def test_a_plan_without_changes_is_deleted_and_its_items_are_not_read(sim, servi
 
 
 def test_a_plan_is_priced_when_asked(sim, service):
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
         plan = flow.make(price=True)
     assert plan['price']['currency'] == 'CNY'
     assert {item['resource_type'] for item in plan['price']['items']} == {'huaweicloud_vpc_subnet', 'huaweicloud_evs_volume'}
@@ -270,7 +272,7 @@ def test_a_plan_is_priced_when_asked(sim, service):
 def test_a_plan_is_deleted_when_a_step_fails(sim, service, fault):
     sim.fault(**fault)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
             flow.make(price=True)
             flow.apply()
     assert raised.value.status == fault['status']
@@ -280,16 +282,16 @@ def test_a_plan_is_deleted_when_a_step_fails(sim, service, fault):
 
 def test_a_plan_is_deleted_when_the_caller_fails_in_between(sim, service):
     with pytest.raises(RuntimeError):
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
             flow.make()
             raise RuntimeError('a bug between make and apply')
     assert plans_of(sim) == []
 
 
 def test_a_plan_that_fails_to_build_fails_with_its_status_message_and_is_deleted(sim, service):
-    fields = rfs.deployment_fields('variable "x" {}\nresource "huaweicloud_vpc" "v" { name = var.x }\n')
+    fields = rfs_vars.deployment_fields('variable "x" {}\nresource "huaweicloud_vpc" "v" { name = var.x }\n')
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
             flow.make()
     assert 'status CREATION_FAILED: ' in raised.value.message
     assert raised.value.details['plan']['execution_plan_name'] == flow.name
@@ -303,7 +305,7 @@ def test_a_plan_wait_that_runs_out_still_deletes_the_plan(sim, service):
         return waiter.wait(Deadline(0.1), 0.05, details=details)
 
     with pytest.raises(WaitTimeoutError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), short_wait) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), short_wait) as flow:
             flow.make()
     assert 'CREATION_IN_PROGRESS' in raised.value.message
     assert plans_of(sim) == []
@@ -313,7 +315,7 @@ def test_a_plan_that_cannot_be_deleted_is_named_in_the_error(sim, service):
     sim.fault(method='GET', path='/execution-plans/[^/]+$', kind='status', status=500)
     sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
             flow.make()
     assert raised.value.status == 500
     assert 'could not be deleted' in raised.value.message and flow.name in raised.value.message
@@ -321,16 +323,16 @@ def test_a_plan_that_cannot_be_deleted_is_named_in_the_error(sim, service):
 
 def test_a_plan_that_cannot_be_deleted_after_a_good_run_fails_the_task(sim, service):
     sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
-    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    fields = rfs_vars.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
             flow.make()
     assert raised.value.message.startswith('The execution plan %s of RFS stack demo-rfs could not be deleted' % flow.name)
 
 
 def test_a_lost_answer_to_the_plan_creation_is_settled_by_reading_the_plan(sim, service):
     sim.fault(method='POST', path='/execution-plans$', kind='drop_after_apply')
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
         plan = flow.make()
     assert len(rfs_calls(sim, 'POST', '/execution-plans$')) == 1
     assert plan['execution_plan_id']
@@ -339,7 +341,7 @@ def test_a_lost_answer_to_the_plan_creation_is_settled_by_reading_the_plan(sim, 
 
 def test_a_lost_answer_to_the_apply_is_settled_by_reading_the_plan(sim, service):
     sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop_after_apply')
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
         flow.make()
         assert flow.apply() is None
     assert len(rfs_calls(sim, 'POST', '/execution-plans/[^/]+$')) == 1
@@ -349,8 +351,8 @@ def test_a_lost_answer_to_the_apply_is_settled_by_reading_the_plan(sim, service)
 
 def test_a_lost_answer_to_the_plan_deletion_is_resent_and_a_404_then_is_fine(sim, service):
     sim.fault(method='DELETE', path='/execution-plans/', kind='drop_after_apply')
-    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+    fields = rfs_vars.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
         plan = flow.make()
     deletes = rfs_calls(sim, 'DELETE')
     assert [entry['fault'] for entry in deletes] == ['drop_after_apply', None]
@@ -367,18 +369,18 @@ def test_a_summary_without_the_documented_counts_leaves_the_decision_to_the_item
     sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 0})
     sim.fault(method='GET', path='/execution-plans/[^/]+/metadata$', kind='status', status=200, times=50,
               body={'status': 'AVAILABLE', 'execution_plan_id': '0d6e1b3a-6a53-4c8e-9a3b-2f0e5d2c7b11', 'summary': summary})
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
         plan = flow.make()
     assert len(rfs_calls(sim, 'GET', '/execution-plans/[^/]+$')) == 1
     assert sorted(item['action'] for item in plan['items']) == ['ADD', 'UPDATE']
-    assert rfs.plan_changes(plan) is True
+    assert rfs_plan.plan_changes(plan) is True
 
 
 # ------------------------------------------------------------------ which deployment a status belongs to
 
 def apply_and_follow(sim, service, name, stack_id, fields):
     before = service.get_stack(name)
-    with rfs.PlanFlow(service, name, stack_id, fields, wait_for) as flow:
+    with rfs_plan.PlanFlow(service, name, stack_id, fields, wait_for) as flow:
         flow.make()
         flow.apply()
     return flow.follow(before, wait=True)
@@ -422,7 +424,7 @@ def test_a_wait_that_never_sees_the_deployment_start_says_so(sim, service):
 def test_a_plan_that_cannot_be_deleted_after_a_bug_is_named_in_the_error(sim, service):
     sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
             flow.make()
             raise KeyError('status')
     message = raised.value.message
@@ -435,7 +437,7 @@ def test_a_plan_whose_apply_outcome_is_unknown_is_not_deleted_and_is_named(sim, 
     # Every apply is lost before it lands: the re-reads find the plan AVAILABLE, and the resends run out.
     sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop', times=10)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
             flow.make()
             flow.apply()
     assert not rfs_calls(sim, 'DELETE')
@@ -478,7 +480,7 @@ def test_odd_answers_fail_naming_what_was_odd(sim, service, path, body, read, fr
 def test_odd_plan_items_fail_naming_what_was_odd_and_the_plan_is_deleted(sim, service, items, fragment):
     sim.fault(method='GET', path='/execution-plans/[^/]+$', kind='status', status=200, body={'execution_plan_items': items})
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
             flow.make()
     assert 'Reading the items of execution plan %s of RFS stack demo-rfs: ' % flow.name in raised.value.message
     assert fragment in raised.value.message
