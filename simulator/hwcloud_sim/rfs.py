@@ -259,7 +259,7 @@ def deploy_stack(state, request, params):
     body = _body(request, ("stack_id",) + TEMPLATE_KEYS + VARS_KEYS)
     stack_id = _check_uuid(body["stack_id"], "stack_id") if "stack_id" in body else None
     config = _config(state, body, template_required=True)
-    return 200, {"deployment_id": state.rfs.deploy(params["project_id"], params["stack_name"], stack_id, config)}, {}
+    return 202, {"deployment_id": state.rfs.deploy(params["project_id"], params["stack_name"], stack_id, config)}, {}
 
 
 @rfs_call
@@ -285,13 +285,13 @@ def _stack_id_only(request):
 @rfs_call
 def continue_deployment(state, request, params):
     deployment_id = state.rfs.continue_deployment(params["project_id"], params["stack_name"], _stack_id_only(request))
-    return 200, {"deployment_id": deployment_id}, {}
+    return 202, {"deployment_id": deployment_id}, {}
 
 
 @rfs_call
 def continue_rollback(state, request, params):
     deployment_id = state.rfs.continue_rollback(params["project_id"], params["stack_name"], _stack_id_only(request))
-    return 200, {"deployment_id": deployment_id}, {}
+    return 202, {"deployment_id": deployment_id}, {}
 
 
 @rfs_call

@@ -60,11 +60,17 @@ BAD_PARAMETER = "RF.10011002"
 ID_MISMATCH = "RF.10011003"
 BAD_CLIENT_REQUEST_ID = "RF.10011004"
 URI_NOT_FETCHABLE = "RF.10011005"
-WRONG_STATUS = "RF.10011006"
+TEMPLATE_INVALID = "RF.10011007"
+# The service answers 403 for every refusal that depends on a stack's or plan's status (busy, stale,
+# failed), so a client tells "busy" from "not allowed" by reading the stack again, not by the code.
+STACK_BUSY = "RF.10012519"
 DELETION_PROTECTED = "RF.10031001"
+PLAN_STALE = "RF.10031002"
+PLAN_BUSY = "RF.10031003"
+WRONG_STATUS = "RF.10031004"
 STACK_MISSING = "RF.10041001"
 PLAN_MISSING = "RF.10041002"
-STACK_BUSY = "RF.10091001"
+DEPLOYMENT_MISSING = "RF.10041003"
 NAME_TAKEN = "RF.10091002"
 INTERNAL = "RF.10051000"
 
@@ -99,6 +105,9 @@ def given_vars(config):
 
 def plan_target(config):
     """(instances, None) for a config, or (None, message) when Terraform would fail on it."""
+    if config.get("template_body") is None:
+        # Only a seeded stack that never had a template: there is nothing to make.
+        return {}, None
     try:
         template = hcl.parse_template(config.get("template_body"))
         instances, _variables = hcl.desired_state(template, given_vars(config))
@@ -282,6 +291,9 @@ class RfsModel:
         stack["status_message"] = message or ""
         if status.endswith("_FAILED"):
             stack["status_message"] = message or "seeded as %s" % status
+            if status == "DEPLOYMENT_FAILED":
+                # A continuation retries the failed deployment: the seeded template, else the one last shown.
+                stack["_failed_config"] = copy.deepcopy(config or stack.get("shown") or self._config_of({}))
             deployment_id = _new_id()
             stack["last_deployment_id"] = deployment_id
             self._event(stack, now, deployment_id, "ERROR", stack["status_message"])
@@ -567,7 +579,7 @@ class RfsModel:
     @staticmethod
     def _not_busy(stack, doing):
         if stack["status"] in BUSY:
-            raise RfsError(409, STACK_BUSY, "stack %s is %s: cannot %s until it settles" % (stack["stack_name"], stack["status"], doing))
+            raise RfsError(403, STACK_BUSY, "stack %s is %s: cannot %s until it settles" % (stack["stack_name"], stack["status"], doing))
 
     def fetch_uri(self, uri, field):
         if uri not in self.uris:
@@ -642,7 +654,7 @@ class RfsModel:
             stack = self.find(project, name, stack_id)
             self._not_busy(stack, "continue its deployment")
             if stack["status"] != "DEPLOYMENT_FAILED" or stack["_failed_config"] is None:
-                raise RfsError(400, WRONG_STATUS, "stack %s is %s: only a DEPLOYMENT_FAILED stack can continue its deployment" % (
+                raise RfsError(403, WRONG_STATUS, "stack %s is %s: only a DEPLOYMENT_FAILED stack can continue its deployment" % (
                     name, stack["status"]))
             return self._start_deployment(stack, stack["_failed_config"], now)
 
@@ -652,7 +664,7 @@ class RfsModel:
             stack = self.find(project, name, stack_id)
             self._not_busy(stack, "continue its rollback")
             if stack["status"] != "ROLLBACK_FAILED":
-                raise RfsError(400, WRONG_STATUS, "stack %s is %s: only a ROLLBACK_FAILED stack can continue its rollback" % (
+                raise RfsError(403, WRONG_STATUS, "stack %s is %s: only a ROLLBACK_FAILED stack can continue its rollback" % (
                     name, stack["status"]))
             deployment_id = _new_id()
             stack["last_deployment_id"] = deployment_id
@@ -674,7 +686,7 @@ class RfsModel:
         with self.state.lock:
             self._settled()
             stack = self.find(project, name, stack_id)
-            if not stack["deployed"]:
+            if not (stack["deployed"] or {}).get("template_body"):
                 return []
             template = hcl.parse_template(stack["deployed"]["template_body"])
             _instances, variables = hcl.desired_state(template, given_vars(stack["deployed"]))
@@ -804,12 +816,16 @@ class RfsModel:
         plan = self.find_plan(stack, plan_name, plan_id)
         status = self._plan_status(plan)
         if status in ("CREATION_IN_PROGRESS", "CREATION_FAILED"):
-            raise RfsError(400, WRONG_STATUS, "execution plan %s is %s: its items are available once it is AVAILABLE" % (plan_name, status))
+            raise RfsError(403, WRONG_STATUS, "execution plan %s is %s: its price can be estimated once it is AVAILABLE" % (plan_name, status))
         return stack, plan
 
     def plan_items(self, project, name, plan_name, stack_id, plan_id):
         with self.state.lock:
-            _stack, plan = self._ready_plan(project, name, plan_name, stack_id, plan_id)
+            self._settled()
+            plan = self.find_plan(self.find(project, name, stack_id), plan_name, plan_id)
+            # As the service: a plan that is not made yet answers no items, not an error.
+            if self._plan_status(plan) in ("CREATION_IN_PROGRESS", "CREATION_FAILED"):
+                return []
             return copy.deepcopy(plan["items"])
 
     def plan_prices(self, project, name, plan_name, stack_id, plan_id):
@@ -837,10 +853,10 @@ class RfsModel:
             plan = self.find_plan(stack, plan_name, plan_id)
             status = self._plan_status(plan, now)
             if status != "AVAILABLE":
-                raise RfsError(400, WRONG_STATUS, "execution plan %s is %s: only an AVAILABLE plan can be applied" % (plan_name, status))
+                raise RfsError(403, WRONG_STATUS, "execution plan %s is %s: only an AVAILABLE plan can be applied" % (plan_name, status))
             self._not_busy(stack, "apply an execution plan")
             if plan["generation"] != stack["generation"]:
-                raise RfsError(400, WRONG_STATUS, "execution plan %s is stale: stack %s was deployed after the plan was made; "
+                raise RfsError(403, PLAN_STALE, "execution plan %s is stale: stack %s was deployed after the plan was made; "
                                "make a new plan" % (plan_name, name))
             return self._start_deployment(stack, plan["config"], now, plan=plan_name)
 
@@ -849,8 +865,9 @@ class RfsModel:
             self._settled()
             stack = self.find(project, name, stack_id)
             plan = self.find_plan(stack, plan_name, plan_id)
-            if self._plan_status(plan) == "APPLY_IN_PROGRESS":
-                raise RfsError(409, STACK_BUSY, "execution plan %s is being applied: it can be deleted once the deployment ends" % plan_name)
+            status = self._plan_status(plan)
+            if status in ("CREATION_IN_PROGRESS", "APPLY_IN_PROGRESS"):
+                raise RfsError(403, PLAN_BUSY, "execution plan %s is %s: it can be deleted once that ends" % (plan_name, status))
             del stack["plans"][plan_name]
 
     # --------------------------------------------------------------- control
