@@ -1,7 +1,7 @@
 """Resource Formation Service stack and execution plan calls (shared/api/rfs.md).
 
 Handlers take (state, request, path params) and return (status, body, headers).
-The model, its statuses and the plan arithmetic live in rfs_state.py.
+The model and its statuses live in rfs_state.py (with rfs_runs.py and rfs_plans.py), the plan arithmetic in rfs_diff.py.
 """
 
 import base64
@@ -10,7 +10,7 @@ import json
 import re
 
 from . import hcl
-from .rfs_state import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
+from .rfs_base import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
 
 MAX_VARS = 100
 MAX_PAGE = 100
@@ -181,7 +181,7 @@ def _decode_marker(marker):
 
 
 def _paged(state, request, list_key, keyed_items):
-    """One page of ``keyed_items`` ([(sort key, item)], sorted by key) per limit/marker, with page_info."""
+    """One page of ``keyed_items`` ([(key, item)] sorted by key, a key a list of numbers) per limit/marker, with page_info."""
     limit = MAX_PAGE
     if "limit" in request.query:
         text = request.query["limit"]
@@ -193,7 +193,8 @@ def _paged(state, request, list_key, keyed_items):
         limit = min(limit, cap)
     if request.query.get("marker"):
         after = _decode_marker(request.query["marker"])
-        if not isinstance(after, type(keyed_items[0][0]) if keyed_items else object):
+        if keyed_items and not (isinstance(after, list) and len(after) == len(keyed_items[0][0])
+                                and all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in after)):
             _bad("marker %r is not a marker that this list returned" % request.query["marker"])
         keyed_items = [(key, item) for key, item in keyed_items if key > after]
     page = keyed_items[:limit]
@@ -297,13 +298,13 @@ def continue_rollback(state, request, params):
 @rfs_call
 def list_outputs(state, request, params):
     outputs = state.rfs.outputs(params["project_id"], params["stack_name"], _query_id(request, "stack_id"))
-    return _paged(state, request, "outputs", sorted((o["name"], o) for o in outputs))
+    return _paged(state, request, "outputs", [([position], o) for position, o in enumerate(sorted(outputs, key=lambda o: o["name"]))])
 
 
 @rfs_call
 def list_resources(state, request, params):
     resources = state.rfs.resources(params["project_id"], params["stack_name"], _query_id(request, "stack_id"))
-    return _paged(state, request, "stack_resources", list(enumerate(resources)))
+    return _paged(state, request, "stack_resources", [([position], r) for position, r in enumerate(resources)])
 
 
 @rfs_call
@@ -313,7 +314,7 @@ def list_events(state, request, params):
             _bad("the %s query parameter is not supported by the simulator; filter the events on the client" % unsupported)
     events = state.rfs.events(params["project_id"], params["stack_name"], _query_id(request, "stack_id"),
                               _query_id(request, "deployment_id"))
-    return _paged(state, request, "stack_events", list(enumerate(events)))
+    return _paged(state, request, "stack_events", events)
 
 
 @rfs_call
@@ -339,7 +340,7 @@ def _plan_args(request, params):
 @rfs_call
 def list_plans(state, request, params):
     plans = state.rfs.list_plans(params["project_id"], params["stack_name"], _query_id(request, "stack_id"))
-    return 200, {"execution_plans": plans}, {}
+    return _paged(state, request, "execution_plans", plans)
 
 
 @rfs_call

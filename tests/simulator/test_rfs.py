@@ -122,7 +122,8 @@ def demo_template(sim):
 
 def test_seeded_stacks_list_and_metadata(sim):
     listed = call(sim, "GET", expect=200).json()
-    assert [s["stack_name"] for s in listed["stacks"]] == [DEMO, BROKEN]
+    # Newest first: broken-rfs was created a day after demo-rfs.
+    assert [s["stack_name"] for s in listed["stacks"]] == [BROKEN, DEMO]
     assert set(listed["stacks"][0]) == {"stack_name", "stack_id", "status", "status_message", "description", "create_time", "update_time"}
     assert listed["page_info"] == {"current_count": 2}
     meta = metadata(sim)
@@ -165,9 +166,10 @@ def test_create_without_template_then_deploy(sim):
     outputs = {o["name"]: o["value"] for o in call(sim, "GET", "empty", "outputs").json()["outputs"]}
     assert outputs["vpc_name"] == "vpc-a" and UUID_RE.match(outputs["vpc_id"])
     kinds = [(e["event_type"], e.get("resource_name")) for e in events(sim, "empty", deployment_id=deployment["deployment_id"])]
-    assert kinds == [("LOG", None), ("CREATION_IN_PROGRESS", "disk"), ("CREATION_IN_PROGRESS", "vpc"),
-                     ("CREATION_COMPLETE", "disk"), ("CREATION_COMPLETE", "vpc"), ("SUMMARY", None)]
-    assert events(sim, "empty")[-1]["event_message"] == "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
+    # Newest first; events of the same instant in reverse order of their making.
+    assert kinds == [("SUMMARY", None), ("CREATION_COMPLETE", "vpc"), ("CREATION_COMPLETE", "disk"),
+                     ("CREATION_IN_PROGRESS", "vpc"), ("CREATION_IN_PROGRESS", "disk"), ("LOG", None)]
+    assert events(sim, "empty")[0]["event_message"] == "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
 
 
 def test_create_with_template_deploys_over_time(sim_factory_rfs):
@@ -176,7 +178,14 @@ def test_create_with_template_deploys_over_time(sim_factory_rfs):
                     vars_body="disks = 2", enable_auto_rollback=True, agencies=[{"provider_name": "huaweicloud", "agency_name": "rf_admin"}])
     assert set(answer) == {"stack_id", "deployment_id"}
     assert status_of(sim, "web") == "DEPLOYMENT_IN_PROGRESS"
-    assert call(sim, "GET", "web", "resources").json()["stack_resources"] == []
+    # During the deployment: no outputs, and resources in brief (no ids, no attributes).
+    assert call(sim, "GET", "web", "outputs").json()["outputs"] == []
+    assert call(sim, "GET", "web", "resources").json()["stack_resources"] == [
+        {"logical_resource_name": "disk", "logical_resource_type": "huaweicloud_evs_volume", "resource_status": "CREATION_IN_PROGRESS",
+         "index_key": "0"},
+        {"logical_resource_name": "disk", "logical_resource_type": "huaweicloud_evs_volume", "resource_status": "CREATION_IN_PROGRESS",
+         "index_key": "1"},
+        {"logical_resource_name": "vpc", "logical_resource_type": "huaweicloud_vpc", "resource_status": "CREATION_IN_PROGRESS"}]
     settle(sim, "web", "DEPLOYMENT_COMPLETE")
     meta = metadata(sim, "web")
     assert meta["vars_body"] == "disks = 2" and meta["enable_auto_rollback"] is True
@@ -276,7 +285,7 @@ def test_stack_list_paging(sim):
         marker = page["page_info"].get("next_marker")
         if not marker:
             break
-    assert names == [DEMO, BROKEN] + ["page-%d" % i for i in range(5)] and pages == 3
+    assert names == ["page-%d" % i for i in reversed(range(5))] + [BROKEN, DEMO] and pages == 3
 
 
 def test_short_pages_do_not_mean_the_end(sim_factory_rfs):
@@ -287,7 +296,7 @@ def test_short_pages_do_not_mean_the_end(sim_factory_rfs):
     assert len(first["stacks"]) == 2 and first["page_info"]["next_marker"]
     second = call(sim, "GET", params={"limit": 5, "marker": first["page_info"]["next_marker"]}).json()
     third = call(sim, "GET", params={"limit": 5, "marker": second["page_info"]["next_marker"]}).json()
-    assert [s["stack_name"] for s in first["stacks"] + second["stacks"] + third["stacks"]] == [DEMO, BROKEN, "p0", "p1", "p2"]
+    assert [s["stack_name"] for s in first["stacks"] + second["stacks"] + third["stacks"]] == ["p2", "p1", "p0", BROKEN, DEMO]
     assert "next_marker" not in third["page_info"]
 
 
@@ -299,7 +308,7 @@ def test_marker_survives_deletion_of_the_last_item(sim):
     call(sim, "DELETE", "d0", expect=204)
     settle(sim, "d0", 404)
     rest = call(sim, "GET", params={"limit": 3, "marker": first["page_info"]["next_marker"]}).json()
-    assert [s["stack_name"] for s in rest["stacks"]] == ["d1", "d2"]
+    assert [s["stack_name"] for s in rest["stacks"]] == [BROKEN, DEMO]
 
 
 @pytest.mark.parametrize("params, fragment", [
@@ -422,7 +431,7 @@ def test_plan_lifecycle_apply_and_delete(sim):
     assert meta["status"] == "APPLIED" and meta["apply_time"]
     disk = [r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"] if r["logical_resource_name"] == "data"][0]
     assert {"key": "size", "value": "40"} in disk["resource_attributes"] and disk["resource_status"] == "UPDATE_COMPLETE"
-    assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == ["LOG", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "SUMMARY"]
+    assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == ["SUMMARY", "UPDATE_COMPLETE", "UPDATE_IN_PROGRESS", "LOG"]
     rfs_error(call(sim, "POST", DEMO, "execution-plans", "grow", json={}), 403, "RF.10031004", "APPLIED")
     listed = call(sim, "GET", DEMO, "execution-plans").json()["execution_plans"]
     assert [(p["execution_plan_name"], p["status"]) for p in listed] == [("grow", "APPLIED")]
@@ -546,7 +555,7 @@ def test_auto_rollback_and_rollback_failure(sim):
     wait_for(lambda: status_of(sim) in ("ROLLBACK_IN_PROGRESS", "ROLLBACK_FAILED"))
     settle(sim, DEMO, "ROLLBACK_FAILED")
     assert metadata(sim)["status_message"] == "rollback boom"
-    assert [e["event_message"] for e in events(sim, DEMO) if e["event_type"] == "ERROR"] == ["boom", "rollback boom"]
+    assert [e["event_message"] for e in events(sim, DEMO) if e["event_type"] == "ERROR"] == ["rollback boom", "boom"]
     rfs_error(call(sim, "POST", DEMO, "continuations", json={}), 403, "RF.10031004")
     sim_rfs(sim, stack_name=DEMO, transition_seconds=SLOW)
     call(sim, "POST", DEMO, "rollbacks", json={"stack_id": DEMO_ID}, expect=202)
@@ -798,7 +807,7 @@ def test_force_new_attribute_replaces_the_resource(sim):
     deployment = call(sim, "POST", DEMO, "execution-plans", "move", json={}, expect=200).json()["deployment_id"]
     settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
     assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == [
-        "LOG", "DELETION_IN_PROGRESS", "CREATION_IN_PROGRESS", "DELETION_COMPLETE", "CREATION_COMPLETE", "SUMMARY"]
+        "SUMMARY", "CREATION_COMPLETE", "DELETION_COMPLETE", "CREATION_IN_PROGRESS", "DELETION_IN_PROGRESS", "LOG"]
     after = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
     assert after["data"]["physical_resource_id"] != before["data"]["physical_resource_id"]
     assert after["vpc"]["physical_resource_id"] == before["vpc"]["physical_resource_id"]

@@ -159,3 +159,24 @@ def test_deploy_continue_and_rollback_answer_202(sim, client):
     refused(lambda: client.continue_rollback_stack(rfs.ContinueRollbackStackRequest(
         client_request_id=rid(), stack_name=DEMO, body=rfs.ContinueRollbackStackRequestBody())),
         403, "RF.10031004", "only a ROLLBACK_FAILED stack")
+
+
+def test_auto_rollback_cannot_be_turned_on_for_a_failed_stack(client):
+    turn_on = rfs.UpdateStackRequestBody(enable_auto_rollback=True)
+    refused(lambda: client.update_stack(rfs.UpdateStackRequest(client_request_id=rid(), stack_name=BROKEN, body=turn_on)),
+            403, "RF.10031004", "stack broken-rfs is DEPLOYMENT_FAILED", "enable_auto_rollback")
+    meta = client.get_stack_metadata(rfs.GetStackMetadataRequest(client_request_id=rid(), stack_name=BROKEN))
+    assert meta.enable_auto_rollback is False
+    # Turning it off, and other settings, stay allowed on a failed stack.
+    client.update_stack(rfs.UpdateStackRequest(client_request_id=rid(), stack_name=BROKEN, body=rfs.UpdateStackRequestBody(
+        enable_auto_rollback=False, description="still failed")))
+    # On a settled, healthy stack it can be turned on.
+    client.update_stack(rfs.UpdateStackRequest(client_request_id=rid(), stack_name=DEMO, body=turn_on))
+    assert client.get_stack_metadata(rfs.GetStackMetadataRequest(client_request_id=rid(), stack_name=DEMO)).enable_auto_rollback
+
+
+def test_events_of_an_unknown_deployment_are_404(client):
+    ghost = str(uuid.uuid4())
+    refused(lambda: client.list_stack_events(rfs.ListStackEventsRequest(client_request_id=rid(), stack_name=DEMO, deployment_id=ghost)),
+            404, "RF.10041003", "deployment %s of stack demo-rfs does not exist" % ghost)
+    assert client.list_stack_events(rfs.ListStackEventsRequest(client_request_id=rid(), stack_name=BROKEN)).stack_events
