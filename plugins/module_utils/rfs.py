@@ -30,6 +30,11 @@ CREATION_COMPLETE = 'CREATION_COMPLETE'
 DEPLOYMENT_COMPLETE = 'DEPLOYMENT_COMPLETE'
 DEPLOYMENT_IN_PROGRESS = 'DEPLOYMENT_IN_PROGRESS'
 DELETION_IN_PROGRESS = 'DELETION_IN_PROGRESS'
+DELETION_FAILED = 'DELETION_FAILED'
+DEPLOYMENT_FAILED = 'DEPLOYMENT_FAILED'
+ROLLBACK_COMPLETE = 'ROLLBACK_COMPLETE'
+ROLLBACK_FAILED = 'ROLLBACK_FAILED'
+ROLLBACK_IN_PROGRESS = 'ROLLBACK_IN_PROGRESS'
 IN_PROGRESS = frozenset(['DEPLOYMENT_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'DELETION_IN_PROGRESS'])
 # A stack whose last deployment (or deletion) did not finish: applying a plan is how it is repaired.
 BROKEN = frozenset(['DEPLOYMENT_FAILED', 'ROLLBACK_FAILED', 'DELETION_FAILED'])
@@ -122,7 +127,8 @@ class RfsService:
 
     def __init__(self, client, endpoint, project_id):
         self.client = client
-        self.stacks_url = '%s/v1/%s/stacks' % (endpoint.rstrip('/'), quote(project_id or '', safe=''))
+        self.project_url = '%s/v1/%s' % (endpoint.rstrip('/'), quote(project_id or '', safe=''))
+        self.stacks_url = self.project_url + '/stacks'
 
     # -------------------------------------------------------------- transport
 
@@ -178,6 +184,25 @@ class RfsService:
             return self.call('POST', self.stack_url(stack_name, 'deletion'), {'stack_id': stack_id, 'retain_all_resources': True},
                              action=action + ' (keeping its resources)')
         return self.call('DELETE', self.stack_url(stack_name), action=action, query=[('stack_id', stack_id)])
+
+    def update_stack(self, stack_name, body):
+        return self.call('PATCH', self.stack_url(stack_name), body, action='Updating the settings of RFS stack %s' % stack_name)
+
+    def continue_deployment(self, stack_name, stack_id):
+        return self.call('POST', self.stack_url(stack_name, 'continuations'), {'stack_id': stack_id},
+                         action='Continuing the failed deployment of RFS stack %s' % stack_name)
+
+    def continue_rollback(self, stack_name, stack_id):
+        return self.call('POST', self.stack_url(stack_name, 'rollbacks'), {'stack_id': stack_id},
+                         action='Continuing the failed rollback of RFS stack %s' % stack_name)
+
+    def template_variables(self, template_body=None, template_uri=None):
+        """The variables a template declares (``POST template-analyses/variables``); a template that does not parse is a 400."""
+        action = 'Analysing the template\'s variables'
+        body = dict((key, value) for key, value in (('template_body', template_body), ('template_uri', template_uri)) if value)
+        # Nothing changes on the service: a lost answer is asked again like a read.
+        answer = self.call('POST', self.project_url + '/template-analyses/variables', body, action=action, idempotent=True)
+        return answer_objects(answer, 'variables', action)
 
     def outputs(self, stack_name, stack_id=None):
         return self.pages(self.stack_url(stack_name, 'outputs'), 'outputs', 'Reading the outputs of RFS stack %s' % stack_name,
@@ -235,7 +260,7 @@ class RfsService:
                       done=lambda stack: stack_status(stack) not in IN_PROGRESS,
                       describe=describe_stack, report=lambda stack: {'stack': stack})
 
-    def deployment_waiter(self, stack_name, stack_id, deployment_id, with_template=True, before=None, plan_name=None):
+    def deployment_waiter(self, stack_name, stack_id, deployment_id, with_template=True, before=None, plan_name=None, recovery=None):
         """Until the deployment has finished: ``DEPLOYMENT_COMPLETE`` (``CREATION_COMPLETE`` for a stack without a template).
 
         A failed deployment ends the wait with the stack's ``status_message`` and its ``ERROR`` events.
@@ -255,9 +280,17 @@ class RfsService:
         - without a plan, the stack's ``update_time`` differs from the one before; when it has none, there
           is nothing to tell the deployments apart, and the status is taken as it is.
         The update_time is not used with a plan: whether making a plan changes it is not documented.
+
+        ``recovery`` is ``'continuation'`` or ``'rollback'`` for a continued failed deployment or rollback: the
+        first ends like a deployment, the second in ``ROLLBACK_COMPLETE`` (and fails only in ``ROLLBACK_FAILED``).
+        A failed wait reports the deployment's ``events`` (read for its reason).
         """
         done_status = DEPLOYMENT_COMPLETE if with_template else CREATION_COMPLETE
+        ended_failed = DEPLOYMENT_ENDED_FAILED
+        if recovery == 'rollback':
+            done_status, ended_failed = ROLLBACK_COMPLETE, frozenset([ROLLBACK_FAILED])
         proven = [before is None]
+        events = [None]
 
         def read():
             stack = self.get_stack(stack_name, stack_id)
@@ -269,8 +302,9 @@ class RfsService:
             status = stack_status(stack)
             if status == ABSENT:
                 return 'the stack no longer exists'
-            if proven[0] and status in DEPLOYMENT_ENDED_FAILED:
-                return self.failure_reason(stack_name, stack, deployment_id)
+            if proven[0] and status in ended_failed:
+                reason, events[0] = self.failure_reason(stack_name, stack, deployment_id)
+                return reason
             return None
 
         def describe(stack):
@@ -281,7 +315,7 @@ class RfsService:
         # The name goes into a timeout's message: with both ids the user can follow the deployment up.
         return Waiter('deployment %s of RFS stack %s (stack_id %s)' % (deployment_id or '(id unknown)', stack_name, stack_id or 'unknown'),
                       read=read, done=lambda stack: proven[0] and stack_status(stack) == done_status, failed=failed, describe=describe,
-                      report=lambda stack: {'stack': stack, 'deployment_id': deployment_id})
+                      report=lambda stack: {'stack': stack, 'deployment_id': deployment_id, 'events': events[0]})
 
     def _shows_this_deployment(self, stack, before, stack_name, plan_name, stack_id):
         """Whether ``stack``, read after a deployment was asked for, shows that deployment (see ``deployment_waiter``)."""
@@ -294,28 +328,62 @@ class RfsService:
             return True
         return stack.get('update_time') != before.get('update_time')
 
-    def deletion_waiter(self, stack_name, stack_id):
-        """Until the stack reads 404; ``DELETION_FAILED`` ends the wait."""
+    def deletion_waiter(self, stack_name, stack_id, before=None):
+        """Until the stack reads 404; ``DELETION_FAILED`` of this deletion ends the wait.
+
+        ``before`` is the stack as read before the deletion was asked for. RFS answers the delete before the
+        stack shows ``DELETION_IN_PROGRESS``; a stack whose last deletion failed still reads ``DELETION_FAILED``
+        for a moment, which would fail a deletion that is about to succeed. That status counts only once a read
+        proved it is this deletion's: another status was seen in between, or ``update_time`` moved (without an
+        ``update_time`` on either read there is nothing to tell them apart, and the status is taken as it is).
+        """
+        proven = [stack_status(before) != DELETION_FAILED]
+
+        def read():
+            stack = self.get_stack(stack_name, stack_id)
+            if not proven[0] and stack is not None:
+                moved = stack.get('update_time') is None or before.get('update_time') is None \
+                    or stack.get('update_time') != before.get('update_time')
+                proven[0] = stack_status(stack) != DELETION_FAILED or moved
+            return stack
+
         def failed(stack):
-            if stack_status(stack) == 'DELETION_FAILED':
-                return self.failure_reason(stack_name, stack, None)
+            if proven[0] and stack_status(stack) == DELETION_FAILED:
+                return self.failure_reason(stack_name, stack, None)[0]
             return None
 
-        return Waiter('deletion of RFS stack %s' % stack_name,
-                      read=lambda: self.get_stack(stack_name, stack_id),
+        return Waiter('deletion of RFS stack %s (stack_id %s)' % (stack_name, stack_id or 'unknown'), read=read,
                       done=lambda stack: stack is None, failed=failed, describe=describe_stack,
                       report=lambda stack: {'stack': stack})
 
     def failure_reason(self, stack_name, stack, deployment_id):
-        """``status_message`` and the text of the ``ERROR`` events (of that deployment, when its id is known)."""
+        """``(reason, events)``: ``status_message`` and the text of the ``ERROR`` events, and the events read
+        (of that deployment when its id is known, newest first; ``None`` when they could not be read)."""
         reason = 'status %s: %s' % (stack.get('status'), stack.get('status_message') or 'no status message')
         try:
-            errors = error_events_text(self.events(stack_name, stack.get('stack_id'), deployment_id))
+            events = newest_first(self.events(stack_name, stack.get('stack_id'), deployment_id))
+            errors = error_events_text(events)
         except HwCloudError as error:
-            errors = ['(the events could not be read: %s)' % error.message]
+            events, errors = None, ['(the events could not be read: %s)' % error.message]
         if errors:
             reason += '; ERROR events: %s' % '; '.join(errors)
-        return reason
+        return reason, events
+
+    def deployment_events(self, stack_name, stack_id, deployment_id):
+        """Every event of one deployment, newest first; ``None`` when its id is unknown (a lost answer)."""
+        if not deployment_id:
+            return None
+        return newest_first(self.events(stack_name, stack_id, deployment_id))
+
+
+def newest_first(events):
+    """Events newest first, whatever order the service lists them in (``time`` as ISO 8601 text sorts as time)."""
+    return sorted(events, key=lambda event: str(event.get('time') or ''), reverse=True)
+
+
+def is_refusal(error):
+    """A change the service refused with 403: RFS says that for a busy stack and a stale plan, not only for a missing right."""
+    return isinstance(error, HwCloudError) and error.status == 403 and error.method not in (None, 'GET')
 
 
 def request_id_header():

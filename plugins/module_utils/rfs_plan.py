@@ -14,18 +14,28 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_o
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, OutcomeUnknownError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.rfs import (
     DEPLOYMENT_IN_PROGRESS,
+    IN_PROGRESS,
+    PLAN_APPLIED,
     PLAN_APPLYING,
     PLAN_AVAILABLE,
     PLAN_CREATION_FAILED,
     answer_field,
+    is_refusal,
     resource_address,
     stack_status,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.rfs_flow import follow
-from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import ABSENT, Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import ABSENT, Deadline, Waiter
 
 NO_OPERATION = 'NO_OPERATION'
 SUMMARY_KEYS = ('resource_add', 'resource_update', 'resource_delete', 'resource_import')
+PLAN_APPLYING_NOW = 'APPLY_IN_PROGRESS'
+# A plan is often ready within a second: the first look comes then, later ones further apart up to poll_interval.
+PLAN_FIRST_POLL = 1.0
+PLAN_CREATING = 'CREATION_IN_PROGRESS'
+# RFS refuses to delete a plan while it is being made: how long a delete waits for that to end, and how often it looks.
+DELETE_GRACE_SECONDS = 30
+DELETE_GRACE_POLL = 1.0
 
 
 def known_summary(summary):
@@ -68,6 +78,7 @@ def new_plan_name():
     # Plan names must start with a letter; a bare UUID may start with a digit.
     return 'ansible-%s' % uuid.uuid4().hex
 
+
 def plan_waiter(service, stack_name, plan_name, stack_id):
     """Until the plan is ``AVAILABLE``; ``CREATION_FAILED`` ends the wait with its ``status_message``."""
     def failed(plan):
@@ -81,28 +92,44 @@ def plan_waiter(service, stack_name, plan_name, stack_id):
                   read=lambda: service.get_plan(stack_name, plan_name, stack_id),
                   done=lambda plan: plan is not None and plan.get('status') == PLAN_AVAILABLE, failed=failed,
                   describe=lambda plan: 'status %s' % (plan or {}).get('status', ABSENT),
-                  report=lambda plan: {'execution_plan': plan})
+                  report=lambda plan: {}, first_poll=PLAN_FIRST_POLL)
+
+
+def plan_result(service, stack_name, stack_id, plan, price=False):
+    """What the task returns of an AVAILABLE (or applied) plan: its metadata, its items, and its price when asked."""
+    result = {'execution_plan_name': plan.get('execution_plan_name'), 'execution_plan_id': plan.get('execution_plan_id'),
+              'status': plan.get('status'), 'summary': plan.get('summary'), 'items': [], 'applied': False, 'deleted': False}
+    name = result['execution_plan_name']
+    if not known_summary(result['summary']) or plan_changes(result):
+        result['items'] = service.plan_items(stack_name, name, stack_id)
+    # else: a zero summary says there are no items to read, one call less on every no-op run.
+    # Any other summary (none, {}, keys in another casing) says nothing: the items decide.
+    if price:
+        result['price'] = service.plan_prices(stack_name, name, stack_id)
+    return result
 
 
 class PlanFlow:
-    """One execution plan from creation to its end: applied, or deleted. Never left behind.
+    """One execution plan from creation to its end: applied, kept for review, or deleted. Never left behind by accident.
 
-    ``wait_for(waiter, **details)`` runs a waiter on the task's budget (``HwCloudModule.wait_for``).
-    Use ``with PlanFlow(...) as flow:`` so that a plan that was not applied is deleted however the block ends.
+    ``task`` is the running module (``HwCloudModule``): its ``wait_for`` waits on the task's budget and its
+    ``send_once`` sends the apply. Making and deleting a plan are not changes of the stack and go by the client.
+    Use ``with PlanFlow(...) as flow:`` so that a plan that was not applied or kept is deleted however the block ends.
     """
 
-    def __init__(self, service, stack_name, stack_id, fields, wait_for, description=None):
+    def __init__(self, task, service, stack_name, stack_id, fields, name=None, description=None):
+        self.task = task
         self.service = service
         self.client = service.client
         self.stack_name = stack_name
         self.stack_id = stack_id
         self.fields = fields
-        self.wait_for = wait_for
         self.description = description
-        self.name = new_plan_name()
+        self.name = name or new_plan_name()
         self.plan_id = None
         self.sent = False
         self.applied = False
+        self.kept = False
         # The apply was sent and its answer lost for good: the plan may be applying, and is not deleted.
         self.apply_unknown = False
         self.deleted = False
@@ -113,7 +140,7 @@ class PlanFlow:
         return self
 
     def __exit__(self, error_type, error, trace):
-        if self.sent and not self.applied and not self.apply_unknown:
+        if self.sent and not self.applied and not self.apply_unknown and not self.kept:
             self.delete(error)
         return False
 
@@ -131,32 +158,21 @@ class PlanFlow:
         answer, confirmed = send_once(
             self.client, send=lambda: self.service.create_plan(self.stack_name, body),
             took_effect=lambda: self.service.get_plan(self.stack_name, self.name, self.stack_id) is not None)
-        self.plan_id = None if confirmed else (answer or {}).get('execution_plan_id')
-        plan = self.wait_for(plan_waiter(self.service, self.stack_name, self.name, self.stack_id), **self.details())
+        self.plan_id = None if confirmed else answer_field(answer, 'execution_plan_id')
+        plan = self.task.wait_for(plan_waiter(self.service, self.stack_name, self.name, self.stack_id), **self.details())
         self.plan_id = self.plan_id or plan.get('execution_plan_id')
-        self.result = {'execution_plan_name': self.name, 'execution_plan_id': self.plan_id, 'status': plan.get('status'),
-                       'summary': plan.get('summary'), 'items': None, 'applied': False, 'deleted': False}
-        if not known_summary(self.result['summary']) or plan_changes(self.result):
-            self.result['items'] = self.service.plan_items(self.stack_name, self.name, self.stack_id)
-        else:
-            # A zero summary says there are no items to read: one call less on every no-op run.
-            # Any other summary (none, {}, keys in another casing) says nothing: the items decide.
-            self.result['items'] = []
-        if price:
-            self.result['price'] = self.service.plan_prices(self.stack_name, self.name, self.stack_id)
+        plan = dict(plan, execution_plan_name=self.name, execution_plan_id=self.plan_id)
+        self.result = plan_result(self.service, self.stack_name, self.stack_id, plan, price)
         return self.result
+
+    def keep(self):
+        """Leave the plan in place for review (``state: planned``)."""
+        self.kept = True
 
     def apply(self):
         """Apply this very plan, at most once; returns the deployment id (``None`` when a re-read proved the apply)."""
-        def took_effect():
-            plan = self.service.get_plan(self.stack_name, self.name, self.stack_id)
-            if plan is not None and plan.get('status') in PLAN_APPLYING:
-                return True
-            return stack_status(self.service.get_stack(self.stack_name, self.stack_id)) == DEPLOYMENT_IN_PROGRESS
-
         try:
-            answer, confirmed = send_once(self.client, send=lambda: self.service.apply_plan(self.stack_name, self.name, self.stack_id, self.plan_id),
-                                          took_effect=took_effect)
+            self.deployment_id = apply_plan(self.task, self.service, self.stack_name, self.stack_id, self.name, self.plan_id)
         except OutcomeUnknownError as error:
             # Deleting a plan whose apply may have landed could cut into its deployment: it is left for the user to check.
             self.apply_unknown = True
@@ -169,7 +185,6 @@ class PlanFlow:
             raise
         self.applied = True
         self.result['applied'] = True
-        self.deployment_id = None if confirmed else answer_field(answer, 'deployment_id')
         return self.deployment_id
 
     def follow(self, before, wait):
@@ -177,14 +192,13 @@ class PlanFlow:
 
         ``before`` is the stack as read before the plan was made (see ``RfsService.deployment_waiter``).
         """
-        waiter = self.service.deployment_waiter(self.stack_name, self.stack_id, self.deployment_id, before=before, plan_name=self.name)
-        return follow(self.wait_for if wait else None, waiter, lambda: self.service.get_stack(self.stack_name, self.stack_id),
-                      deployment_id=self.deployment_id, plan=self.result, changed=True)
+        return follow_apply(self.task, self.service, self.stack_name, self.stack_id, self.name, self.deployment_id, before, wait,
+                            plan=self.result)
 
     def delete(self, pending=None):
         """Delete the plan; when that fails, say so in the error that ends the task (``pending`` or a new one)."""
         try:
-            self.service.delete_plan(self.stack_name, self.name, self.stack_id, self.plan_id)
+            delete_plan(self.service, self.stack_name, self.name, self.stack_id, self.plan_id)
         except HwCloudError as error:
             note = 'the execution plan %s of RFS stack %s could not be deleted (%s): delete it by hand' % (self.name, self.stack_name, error.message)
             if isinstance(pending, HwCloudError):
@@ -202,3 +216,92 @@ class PlanFlow:
         self.deleted = True
         if self.result is not None:
             self.result['deleted'] = True
+
+
+def delete_plan(service, stack_name, plan_name, stack_id, plan_id):
+    """Delete a plan. RFS refuses (403) while the plan is still being made: then wait a little for it to be made, and delete it."""
+    try:
+        service.delete_plan(stack_name, plan_name, stack_id, plan_id)
+        return
+    except HwCloudError as error:
+        if not is_refusal(error):
+            raise
+        refused = error
+    waiter = Waiter('execution plan %s of RFS stack %s to be made, so that it can be deleted' % (plan_name, stack_name),
+                    read=lambda: service.get_plan(stack_name, plan_name, stack_id),
+                    done=lambda plan: plan is None or plan.get('status') != PLAN_CREATING,
+                    describe=lambda plan: 'status %s' % (plan or {}).get('status', ABSENT))
+    try:
+        # A clean-up budget of its own: it also runs after the task's wait_timeout ran out, to leave no plan behind.
+        plan = waiter.wait(Deadline(DELETE_GRACE_SECONDS), DELETE_GRACE_POLL)
+    except HwCloudError:
+        raise refused
+    if plan is not None:
+        service.delete_plan(stack_name, plan_name, stack_id, plan_id)
+
+
+def apply_plan(task, service, stack_name, stack_id, plan_name, plan_id):
+    """Apply a plan at most once (``task.send_once``); returns the deployment id, ``None`` when a re-read proved the apply.
+
+    A 403 is told apart by a re-read: a busy stack is left to the caller to settle (the 403 is raised as it is);
+    otherwise the plan is out of date: the stack changed since it was made.
+    """
+    def took_effect():
+        plan = service.get_plan(stack_name, plan_name, stack_id)
+        if plan is not None and plan.get('status') in PLAN_APPLYING:
+            return True
+        return stack_status(service.get_stack(stack_name, stack_id)) == DEPLOYMENT_IN_PROGRESS
+
+    try:
+        answer, confirmed = task.send_once(lambda: service.apply_plan(stack_name, plan_name, stack_id, plan_id),
+                                           took_effect=took_effect, resend=True)
+    except HwCloudError as error:
+        if not is_refusal(error) or stack_status(service.get_stack(stack_name, stack_id)) in IN_PROGRESS:
+            raise
+        raise HwCloudError('The execution plan %s of RFS stack %s is out of date: the stack changed since the plan was made, '
+                           'and RFS refused to apply it (%s). Nothing was deployed; make a new plan (state: planned) and have it approved.'
+                           % (plan_name, stack_name, error.message), status=error.status, code=error.code, service_message=error.service_message,
+                           request_id=error.request_id, body=error.body, method=error.method, url=error.url,
+                           details={'stale_plan': True})
+    return None if confirmed else answer_field(answer, 'deployment_id')
+
+
+def follow_apply(task, service, stack_name, stack_id, plan_name, deployment_id, before, wait, plan=None):
+    waiter = service.deployment_waiter(stack_name, stack_id, deployment_id, before=before, plan_name=plan_name)
+    return follow(task, wait, waiter, lambda: service.get_stack(stack_name, stack_id), deployment_id=deployment_id, plan=plan)
+
+
+def plan_summary(plan, plan_name):
+    """A kept plan as its metadata shows it, without reading its items (``items`` is ``None``)."""
+    return dict(execution_plan_name=plan_name, execution_plan_id=plan.get('execution_plan_id'), status=plan.get('status'),
+                summary=plan.get('summary'), items=None, applied=plan.get('status') in PLAN_APPLYING, deleted=False)
+
+
+def apply_kept_plan(task, service, stack_name, stack, plan_name, wait, price=False):
+    """``state: present`` with ``execution_plan_name``: apply exactly that kept plan.
+
+    Returns ``(plan result, stack, deployment_id)``. A plan already ``APPLIED`` costs this one read (no items, no
+    stack read after); a missing plan or one whose creation failed fails before anything is deployed.
+    """
+    stack_id = stack.get('stack_id')
+    plan = service.get_plan(stack_name, plan_name, stack_id)
+    if plan is None:
+        raise HwCloudError('RFS stack %s has no execution plan named %s (execution_plan_name): nothing was deployed. '
+                           'Make it with state: planned, or check the name.' % (stack_name, plan_name))
+    status = plan.get('status')
+    summary = plan_summary(plan, plan_name)
+    if status == PLAN_APPLIED:
+        return summary, stack, None
+    if status == PLAN_APPLYING_NOW:
+        # Applied by an earlier run whose answer was lost, or by someone else: follow it, do not apply it twice.
+        return summary, follow_apply(task, service, stack_name, stack_id, plan_name, None, stack, wait, plan=summary), None
+    if status == PLAN_CREATION_FAILED:
+        raise HwCloudError('The execution plan %s of RFS stack %s failed to be made (status CREATION_FAILED: %s): nothing was deployed. '
+                           'Fix the template or vars and make a new plan.' % (plan_name, stack_name, plan.get('status_message') or 'no status message'),
+                           details={'plan': summary})
+    if status != PLAN_AVAILABLE:
+        plan = task.wait_for(plan_waiter(service, stack_name, plan_name, stack_id), plan=summary)
+    result = plan_result(service, stack_name, stack_id, dict(plan, execution_plan_name=plan_name), price)
+    deployment_id = apply_plan(task, service, stack_name, stack_id, plan_name, plan.get('execution_plan_id'))
+    result['applied'] = True
+    return result, follow_apply(task, service, stack_name, stack_id, plan_name, deployment_id, stack, wait, plan=result), deployment_id

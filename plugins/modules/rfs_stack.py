@@ -9,62 +9,56 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: rfs_stack
-short_description: Create, deploy, preview and delete Resource Formation Service (RFS) stacks
+short_description: Create, deploy, plan, approve, recover and delete Resource Formation Service (RFS) stacks
 version_added: 0.2.0
 description:
-  - Manages a stack of the Resource Formation Service (RFS), the Huawei Cloud service that deploys
-    resources described by an HCL (Terraform) template and its variables.
-  - A missing stack is created with the template and vars (C(POST /v1/{project_id}/stacks)); with
-    O(wait=true) the module waits for C(DEPLOYMENT_COMPLETE), or C(CREATION_COMPLETE) for a stack created without a template.
-  - An existing stack is compared with an execution plan of exactly the template and vars given.
-    A plan without resource changes means C(ok); the plan is deleted. Otherwise that very plan is
-    applied (what was shown is what is applied) and, with O(wait=true), the deployment waited for.
-    A plan that is not applied is deleted, also when the task fails half-way.
-  - A stack whose last deployment or deletion failed (C(DEPLOYMENT_FAILED), C(ROLLBACK_FAILED),
-    C(DELETION_FAILED)) is not what O(state=present) asks for, so its plan is applied even when it
-    shows no resource change; applying a plan is how RFS repairs it.
-  - A stack that is busy (C(*_IN_PROGRESS)) is never deployed into or deleted. With O(wait=true) the
-    module waits for it to settle (on the same O(wait_timeout) budget) and decides then; with
-    O(wait=false) the task fails.
-  - A deployment that fails fails the task with the stack's C(status_message) and the text of the
-    stack's C(ERROR) events of that deployment.
-  - Without a template an existing stack is left as it is (there is nothing to compare it with).
-    O(description), O(agencies), O(enable_auto_rollback) and O(enable_deletion_protection) are
-    used when the stack is created; on an existing stack a different value gives a warning, as RFS
-    changes them with a call of its own, not with a deployment.
-  - Supports check mode (nothing is deployed or deleted; for an existing stack the plan is made,
-    read, priced with O(estimate_price), and deleted) and diff mode (the plan's items per resource).
-  - The execution plan is waited for even with O(wait=false), as the decision needs it; O(wait)
-    is about the deployment or deletion that follows, and about settling a busy stack first.
+  - Manages a stack of the Resource Formation Service (RFS), which deploys the resources an HCL (Terraform) template describes.
+  - A missing stack is created with the template and vars (C(POST /v1/{project_id}/stacks)) once RFS has parsed the template
+    (C(POST .../template-analyses/variables)): a template that does not parse fails with RFS's message and leaves no stack.
+    With O(wait=true) the module waits for C(DEPLOYMENT_COMPLETE) (C(CREATION_COMPLETE) without a template).
+  - An existing stack is compared with an execution plan of exactly the template and vars given. No resource change means
+    C(ok) and the plan is deleted; otherwise that very plan is applied (what was shown is what is applied). A plan that is not
+    applied or kept is deleted, also when the task fails half-way. A stack in C(DEPLOYMENT_FAILED), C(ROLLBACK_FAILED) or
+    C(DELETION_FAILED) gets its plan applied even without a resource change: that is how RFS repairs it.
+  - O(state=planned) makes the plan and keeps it for review under O(execution_plan_name) when it changes something; a later
+    task with O(state=present) and the same O(execution_plan_name) applies exactly that plan (an approval workflow).
+  - O(description), O(agencies), O(enable_auto_rollback) and O(enable_deletion_protection), when given and different from the
+    stack's, are changed in place (C(PATCH), only the differing fields) before any deployment.
+  - A busy stack (C(*_IN_PROGRESS)) is never deployed into, changed or deleted. With O(wait=true) the module waits for it to
+    settle (on the one O(wait_timeout) budget) and decides then; with O(wait=false) the task fails. RFS answers 403 to a change
+    into a busy stack: a stack that turned busy after it was read is read again and waited for in the same way.
+  - Every variable given (O(vars), O(encrypted_vars), the names set in O(vars_body)) must be declared by the template (read from
+    O(template_body), or asked of RFS for O(template_uri)); RFS itself would take an unknown name silently and deploy the default.
+  - A failed deployment fails the task with the stack's C(status_message) and its C(ERROR) events; RV(events) holds all of
+    the deployment's events, after a success too.
+  - The execution plan is waited for even with O(wait=false): the decision needs it. The first look comes after about a
+    second, the next ones further apart up to O(poll_interval).
   - Every request carries a fresh C(Client-Request-Id) (a UUID), also when it is resent.
-  - An existing stack costs five calls when nothing changes (read the stack, create the plan,
-    read the plan once it is C(AVAILABLE), delete the plan, read the outputs) plus one per extra
-    poll while the plan is being made.
 author:
   - hwcloud.cloud maintainers (@hwcloud-ansible)
 options:
   stack_name:
     description:
-      - Name of the stack; RFS addresses stacks by name. A letter (any script) first, then letters,
-        digits, C(_) and C(-); at most 128 characters; case-sensitive.
+      - Name of the stack: a letter (any script) first, then letters, digits, C(_) and C(-); at most 128 characters.
     type: str
     required: true
   stack_id:
     description:
-      - ID of the stack, as a guard. When the stack named O(stack_name) has another ID, the task fails
-        before any change; it is sent wherever the API takes it.
+      - ID of the stack, as a guard. When the stack named O(stack_name) has another ID, the task fails before any change.
       - With O(state=present) and no such stack, the task fails, as a new stack would get a new ID.
     type: str
   state:
     description:
-      - V(present) creates the stack or brings it to the template and vars given; V(absent) deletes it.
+      - V(present) creates the stack or brings it to the template and vars given (or applies the plan O(execution_plan_name)).
+      - V(planned) makes an execution plan of the template and vars for an existing stack and keeps it when it would change
+        resources (C(changed) says so); a plan without changes is deleted. Nothing is deployed.
+      - V(absent) deletes the stack.
     type: str
-    choices: [present, absent]
+    choices: [present, absent, planned]
     default: present
   template_body:
     description:
-      - The HCL (or JSON) template text. Mutually exclusive with O(template_uri).
-      - One of them is needed to deploy or to change a stack.
+      - The HCL (or JSON) template text. Mutually exclusive with O(template_uri). Needed to deploy, change or plan.
     type: str
   template_uri:
     description:
@@ -72,9 +66,8 @@ options:
     type: str
   vars:
     description:
-      - Template variables. Strings and numbers are sent in C(vars_structure) (numbers as strings,
-        which RFS converts); booleans, lists and maps are sent in C(vars_body) as C(.tfvars) text
-        (maps sorted by key, so the same vars always give the same text). At most 100 variables; none may be null.
+      - Template variables. Strings and numbers go in C(vars_structure) (numbers as strings, which RFS converts); booleans, lists
+        and maps in C(vars_body) as C(.tfvars) text (maps sorted by key). At most 100 variables; none may be null.
       - Needs a template. Mutually exclusive with O(vars_body) and O(vars_uri).
     type: dict
   vars_body:
@@ -83,16 +76,36 @@ options:
     type: str
   vars_uri:
     description:
-      - OBS address of a C(.tfvars) file (an http or https URL). Needs a template.
-        Mutually exclusive with O(vars) and O(vars_body).
+      - OBS address of a C(.tfvars) file. Needs a template. Mutually exclusive with O(vars) and O(vars_body).
     type: str
+  encrypted_vars:
+    description:
+      - Variables RFS must not store in clear text, encrypted with KMS beforehand. C({name: {value, kms_key_id, cipher_text}}):
+        C(value) is the variable's encrypted value, C(kms_key_id) the KMS key, C(cipher_text) the cipher text of the data key.
+      - Sent as C(vars_structure) items with C(encryption.kms); RFS needs an agency for KMS to decrypt them. Never shown.
+    type: dict
+  execution_plan_name:
+    description:
+      - With O(state=planned), the name the plan is kept under (default C(ansible-) and a random UUID).
+      - With O(state=present), apply exactly this kept plan; O(template_body), O(template_uri) and vars are not allowed with it.
+        A plan already C(APPLIED) is C(ok) (two reads, nothing else). A missing plan, one whose creation failed, or one that is out
+        of date (RFS refuses it with 403 as the stack changed since) fails before anything is deployed, saying which.
+      - A letter first, then letters, digits, C(_) and C(-); at most 128 characters.
+    type: str
+  continue_failed:
+    description:
+      - With O(state=present), a stack in C(DEPLOYMENT_FAILED) has its deployment continued (C(/continuations)) and one in
+        C(ROLLBACK_FAILED) its rollback continued (C(/rollbacks)) instead of a new plan; the task waits for either to end.
+        The template and vars given are not sent. Other statuses are handled as without this option.
+    type: bool
+    default: false
   description:
     description:
-      - Description of the stack, at most 1024 characters. Used when the stack is created.
+      - Description of the stack, at most 1024 characters. Changed in place when it differs.
     type: str
   agencies:
     description:
-      - IAM agencies the providers of the template use. Used when the stack is created.
+      - IAM agencies the template's providers use. Changed in place (the whole list) when it differs.
     type: list
     elements: dict
     suboptions:
@@ -106,11 +119,13 @@ options:
         required: true
   enable_auto_rollback:
     description:
-      - Roll the stack back when a deployment fails. Used when the stack is created.
+      - Roll the stack back when a deployment fails. Changed in place when it differs.
     type: bool
   enable_deletion_protection:
     description:
-      - Refuse deletion of the stack. Used when the stack is created.
+      - Refuse deletion of the stack. Changed in place when it differs.
+      - With O(state=absent), V(false) turns the protection off and then deletes the stack; a protected stack without it fails
+        before any change.
     type: bool
   retain_all_resources:
     description:
@@ -119,9 +134,7 @@ options:
     default: false
   estimate_price:
     description:
-      - Also ask RFS for the price of the execution plan and return it in RV(plan.price).
-      - Prices the plan whenever one is made, in check mode (the preview) and in a real run (the
-        price of what is applied). A stack that does not exist yet has no plan and so no price; the task warns.
+      - Also ask RFS for the price of the execution plan, in RV(plan.price). A stack that does not exist yet has no plan, so no price.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -130,12 +143,12 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Nothing is deployed or deleted; for an existing stack an execution plan is made, read, priced and deleted.
+    description: Nothing is deployed, changed or deleted; for an existing stack an execution plan is made, read, priced and deleted.
   diff_mode:
     support: full
-    description: Shows the execution plan's items, per resource, with their attributes before and after.
+    description: Shows the execution plan's items per resource, and the settings that change.
 notes:
-  - RFS stores and shows variables in clear text.
+  - RFS stores and shows variables in clear text, except O(encrypted_vars).
 '''
 
 EXAMPLES = r'''
@@ -144,28 +157,35 @@ EXAMPLES = r'''
     region: ap-southeast-1
     stack_name: web
     template_body: "{{ lookup('file', 'web.tf') }}"
-    vars:
-      vpc_name: web-vpc
-      disk_size: 20
-      tags: {env: prod}
+    vars: {vpc_name: web-vpc, disk_size: 20}
     estimate_price: true
   check_mode: true
   diff: true
-  register: preview
 
-- name: Apply it (the plan that decides is the plan that is applied)
+- name: Keep a plan for approval (changed only when it would change resources)
   hwcloud.cloud.rfs_stack:
     stack_name: web
+    state: planned
+    execution_plan_name: "web-{{ ansible_date_time.epoch }}"
     template_body: "{{ lookup('file', 'web.tf') }}"
-    vars:
-      vpc_name: web-vpc
-      disk_size: 20
-      tags: {env: prod}
+    vars: {vpc_name: web-vpc, disk_size: 40}
+  register: planned
 
-- name: Delete the stack but keep its resources
+- name: Once approved, apply exactly that plan
+  hwcloud.cloud.rfs_stack:
+    stack_name: web
+    execution_plan_name: "{{ planned.plan.execution_plan_name }}"
+
+- name: Continue a deployment that failed half-way
+  hwcloud.cloud.rfs_stack:
+    stack_name: web
+    continue_failed: true
+
+- name: Lift deletion protection and delete the stack, keeping its resources
   hwcloud.cloud.rfs_stack:
     stack_name: web
     state: absent
+    enable_deletion_protection: false
     retain_all_resources: true
 '''
 
@@ -198,12 +218,16 @@ stack:
       type: str
       returned: when the service returns it
     vars_structure:
-      description: The string variables of the last deployment (C(var_key), C(var_value)).
+      description: The string variables of the last deployment (C(var_key), C(var_value)); encrypted ones without their value.
       type: list
       elements: dict
       returned: when the service returns them
     vars_body:
       description: The C(.tfvars) text of the last deployment.
+      type: str
+      returned: when the service returns it
+    vars_uri_content:
+      description: The content of the vars file of the last deployment, when it came from O(vars_uri).
       type: str
       returned: when the service returns it
     agencies:
@@ -228,17 +252,19 @@ stack:
       type: str
       returned: when the service returns it
 outputs:
-  description: The stack's outputs (C(name), C(description), C(type), C(value), C(sensitive)); V(null) when not read.
+  description:
+    - The stack's outputs (C(name), C(description), C(type), C(value), C(sensitive)); V(null) when not read.
+    - Not read when O(execution_plan_name) names a plan applied before (that rerun makes two reads only).
   returned: always; a list when the stack ends in C(DEPLOYMENT_COMPLETE)
   type: list
   elements: dict
 plan:
-  description: The execution plan that decided; V(null) when no plan was made (a new stack, O(state=absent), no template).
+  description: The execution plan that decided or was applied; V(null) when no plan was made or named.
   returned: always
   type: dict
   contains:
     execution_plan_name:
-      description: Name of the plan (C(ansible-) and a random hexadecimal UUID).
+      description: Name of the plan (O(execution_plan_name), or C(ansible-) and a random hexadecimal UUID).
       type: str
       returned: always
     execution_plan_id:
@@ -246,7 +272,7 @@ plan:
       type: str
       returned: always
     status:
-      description: Status of the plan when it was read (C(AVAILABLE)).
+      description: Status of the plan when it was read (C(AVAILABLE), C(APPLY_IN_PROGRESS), C(APPLIED)).
       type: str
       returned: always
     summary:
@@ -258,31 +284,60 @@ plan:
         - One item per resource the plan touches (C(resource_type), C(resource_name), C(index), C(action)
           (C(ADD), C(ADD_THEN_DELETE), C(DELETE), C(DELETE_THEN_ADD), C(UPDATE), C(NO_OPERATION)), C(action_reason),
           C(resource_id), C(attributes) with C(name), C(previous_value), C(target_value)).
-        - Not read when the summary already says nothing changes (an empty list).
+        - An empty list when the summary already says nothing changes; V(null) for a kept plan applied before.
       type: list
       elements: dict
       returned: always
     price:
       description: The plan's price as RFS answers it (C(currency), C(items) with C(resource_price) per resource).
       type: dict
-      returned: when O(estimate_price=true)
+      returned: when O(estimate_price=true) and the plan was read
     applied:
-      description: Whether the plan was applied.
+      description: Whether the plan was applied (by this task, or before it for O(execution_plan_name)).
       type: bool
       returned: always
     deleted:
-      description: Whether the plan was deleted (every plan that is not applied is).
+      description: Whether the plan was deleted (every plan that is not applied or kept is).
       type: bool
       returned: always
+    kept:
+      description: With O(state=planned), whether the plan was kept for review (it changes something, and not in check mode).
+      type: bool
+      returned: with O(state=planned)
+settings:
+  description: The stack settings changed in place (or that would be, in check mode), C({field: new value}); empty when none.
+  returned: always
+  type: dict
+  sample: {enable_deletion_protection: true}
 deployment_id:
-  description: ID of the deployment started by the create or the apply; V(null) when nothing was deployed,
+  description: ID of the deployment started by the create, the apply or the continuation; V(null) when nothing was deployed,
     or when a lost answer was settled by re-reading the stack.
   returned: always
   type: str
+events:
+  description:
+    - Every event of the deployment this task started and waited for, newest first (C(time), C(event_type), C(event_message),
+      C(resource_type), C(resource_name), ...); on a failed deployment too. V(null) when there was none, or without O(wait).
+  returned: always
+  type: list
+  elements: dict
+changed:
+  description: On a failure, V(true) once a change (deployment, deletion, settings) was sent.
+  returned: always
+  type: bool
 error:
   description: The HTTP status, service error code and message, and request ID of a failed call.
   returned: on failure of an HTTP call
   type: dict
+invalid_option:
+  description: The option whose value broke a rule, when the task failed on it before any call.
+  returned: on failure of an option check
+  type: str
+  sample: vars
+stale_plan:
+  description: V(true) when the plan named by O(execution_plan_name) was refused as out of date.
+  returned: on that failure
+  type: bool
 credentials_source:
   description:
     - Where the task's credentials came from, never the credentials themselves.
@@ -293,16 +348,15 @@ credentials_source:
   sample: agency:target-account/ops-agency via ecs_metadata
 '''
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
-from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_flow
-from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_plan
-from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_vars
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs, rfs_flow, rfs_plan, rfs_vars
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_url
 
-DEPLOYMENT_OPTIONS = ('template_body', 'template_uri', 'vars', 'vars_body', 'vars_uri')
-VARS_OPTIONS = ('vars', 'vars_body', 'vars_uri')
+TEMPLATE_OPTIONS = ('template_body', 'template_uri')
+VARS_OPTIONS = ('vars', 'vars_body', 'vars_uri', 'encrypted_vars')
+# A change refused with 403 because the stack turned busy after it was read: read, settle and decide again, this often.
+MAX_BUSY_REFUSALS = 3
 
 
 class RfsStackModule(HwCloudModule):
@@ -310,12 +364,15 @@ class RfsStackModule(HwCloudModule):
     argument_spec = dict(
         stack_name=dict(type='str', required=True),
         stack_id=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
+        state=dict(type='str', default='present', choices=['present', 'absent', 'planned']),
         template_body=dict(type='str'),
         template_uri=dict(type='str'),
         vars=dict(type='dict'),
         vars_body=dict(type='str'),
         vars_uri=dict(type='str'),
+        encrypted_vars=dict(type='dict', no_log=True),
+        execution_plan_name=dict(type='str'),
+        continue_failed=dict(type='bool', default=False),
         description=dict(type='str'),
         agencies=dict(type='list', elements='dict', options=dict(
             provider_name=dict(type='str', required=True),
@@ -329,8 +386,9 @@ class RfsStackModule(HwCloudModule):
     module_kwargs = dict(mutually_exclusive=[('template_body', 'template_uri'), ('vars', 'vars_body', 'vars_uri')])
 
     def validate(self):
-        params = self.params
+        params, state = self.params, self.params['state']
         rfs.check_name('stack_name', params['stack_name'])
+        rfs.check_name('execution_plan_name', params['execution_plan_name'])
         check_not_blank('stack_id', params['stack_id'])
         check_length('stack_id', params['stack_id'], 1, 64)
         check_not_blank('template_body', params['template_body'])
@@ -338,26 +396,55 @@ class RfsStackModule(HwCloudModule):
         check_url('vars_uri', params['vars_uri'])
         check_length('description', params['description'], 0, rfs.MAX_DESCRIPTION)
         rfs_vars.check_vars('vars', params['vars'])
+        rfs_vars.check_encrypted_vars('encrypted_vars', params['encrypted_vars'], params['vars'])
         for index, agency in enumerate(params['agencies'] or []):
             check_not_blank('agencies[%d].provider_name' % index, agency['provider_name'])
             check_not_blank('agencies[%d].agency_name' % index, agency['agency_name'])
-        if params['state'] == 'absent':
-            for option in DEPLOYMENT_OPTIONS + ('estimate_price',):
+        self.validate_state(params, state)
+        if params['template_body']:
+            # Before any call: a misspelt variable would deploy the template's default without a word from RFS.
+            rfs_vars.check_declared(self.given_variables(), rfs_vars.declared_in_body(params['template_body']))
+
+    def validate_state(self, params, state):
+        only = {'absent': ('retain_all_resources',), 'present': ('continue_failed',)}
+        for option in ('retain_all_resources', 'continue_failed'):
+            if params[option] and option not in only.get(state, ()):
+                raise InvalidOptionError(option, True, 'it is only used with state %s' % [s for s, o in only.items() if option in o][0])
+        if state == 'absent':
+            for option in TEMPLATE_OPTIONS + VARS_OPTIONS + ('estimate_price', 'execution_plan_name'):
                 if params[option]:
-                    raise InvalidOptionError(option, params[option], 'it is only used with state present')
-        elif params['retain_all_resources']:
-            raise InvalidOptionError('retain_all_resources', True, 'it is only used with state absent')
-        if not params['template_body'] and not params['template_uri']:
+                    raise InvalidOptionError(option, '<hidden>' if option == 'encrypted_vars' else params[option],
+                                             'it is not used with state absent')
+            if params['enable_deletion_protection']:
+                raise InvalidOptionError('enable_deletion_protection', True, 'with state absent only false is used: it lifts the '
+                                         'protection so that the stack can be deleted')
+        if state == 'present' and params['execution_plan_name']:
+            for option in TEMPLATE_OPTIONS + VARS_OPTIONS + ('continue_failed',):
+                if params[option]:
+                    raise InvalidOptionError(option, '<hidden>' if option == 'encrypted_vars' else params[option],
+                                             'with execution_plan_name the kept plan is applied as it is: template and vars '
+                                             'are the plan\'s, not the task\'s')
+        if state == 'planned' and not self.has_template():
+            raise InvalidOptionError('state', 'planned', 'a plan is made of a template: set template_body or template_uri')
+        if not self.has_template():
             for option in VARS_OPTIONS:
                 if params[option] is not None:
-                    raise InvalidOptionError(option, params[option], 'variables need a template: set template_body or template_uri')
+                    raise InvalidOptionError(option, '<hidden>' if option == 'encrypted_vars' else params[option],
+                                             'variables need a template: set template_body or template_uri')
+
+    # -------------------------------------------------------------- what the task gives
+
+    def given_variables(self):
+        params = self.params
+        return rfs_vars.given_names(params['vars'], params['encrypted_vars'], params['vars_body'])
 
     def deployment_fields(self):
         params = self.params
-        return rfs_vars.deployment_fields(params['template_body'], params['template_uri'], params['vars'], params['vars_body'], params['vars_uri'])
+        return rfs_vars.deployment_fields(params['template_body'], params['template_uri'], params['vars'], params['vars_body'],
+                                          params['vars_uri'], params['encrypted_vars'])
 
-    def creation_options(self):
-        return dict((option, self.params[option]) for option in rfs.CREATION_OPTIONS)
+    def settings(self):
+        return dict((option, self.params[option]) for option in rfs_flow.SETTINGS)
 
     def has_template(self):
         return bool(self.params['template_body'] or self.params['template_uri'])
@@ -369,73 +456,176 @@ class RfsStackModule(HwCloudModule):
                                % (self.params['stack_name'], stack.get('stack_id'), wanted), details=self.empty_result(stack))
 
     def empty_result(self, stack):
-        return dict(stack=stack, outputs=None, plan=None, deployment_id=None)
+        return dict(stack=stack, outputs=None, plan=None, deployment_id=None, events=None, settings={})
+
+    # -------------------------------------------------------------- read, settle, decide
 
     def run(self):
         self.require_project_id('for RFS calls')
-        name = self.params['stack_name']
         service = rfs.RfsService(self.client, self.endpoint, self.project_id)
-        stack = service.get_stack(name)
-        self.guard(stack)
-        if rfs.stack_status(stack) in rfs.IN_PROGRESS:
-            stack = rfs_flow.settle_stack(service, name, stack, self.waiting(), self.empty_result(stack))
+        name = self.params['stack_name']
+        refusals = 0
+        while True:
+            stack = service.get_stack(name)
             self.guard(stack)
-        if self.params['state'] == 'absent':
+            if rfs.stack_status(stack) in rfs.IN_PROGRESS:
+                stack = rfs_flow.settle(self, service, name, stack, self.empty_result(stack))
+                self.guard(stack)
+            try:
+                return self.decide(service, stack)
+            except HwCloudError as error:
+                # RFS answers 403 to a change into a busy stack: one that turned busy after it was read is read, settled and decided again.
+                if not rfs.is_refusal(error) or refusals >= MAX_BUSY_REFUSALS:
+                    raise
+                if rfs.stack_status(service.get_stack(name)) not in rfs.IN_PROGRESS:
+                    raise
+                refusals += 1
+                self.module.log('%s; the stack is busy: reading it again' % error.message)
+
+    def decide(self, service, stack):
+        state = self.params['state']
+        if state == 'absent':
             return self.absent(service, stack)
         if stack is None:
             return self.create(service)
+        if state == 'planned':
+            return self.planned(service, stack)
         return self.update(service, stack)
-
-    def waiting(self):
-        """What ``rfs`` flows wait with: the task's ``wait_for``, or ``None`` to read the stack once."""
-        return self.wait_for if self.params['wait'] else None
 
     def absent(self, service, stack):
         name = self.params['stack_name']
         result = dict(self.empty_result(stack), changed=stack is not None)
+        if stack is None:
+            return result
+        protected = bool(stack.get('enable_deletion_protection'))
+        if protected and self.params['enable_deletion_protection'] is not False:
+            raise HwCloudError('RFS stack %s has deletion protection on: nothing was deleted. Set enable_deletion_protection: false '
+                               'to turn it off and delete the stack.' % name, details=dict(result, changed=False))
+        if protected:
+            result['settings'] = {'enable_deletion_protection': False}
         if self.module._diff:  # pylint: disable=protected-access
             result['diff'] = rfs_flow.status_diff(name, rfs.stack_status(stack), rfs.ABSENT)
-        if stack is None or self.check_mode:
+        if self.check_mode:
             return result
-        result['stack'] = rfs_flow.delete_stack(service, name, stack, self.params['retain_all_resources'], self.waiting())
+        if protected:
+            stack = rfs_flow.update_settings(self, service, name, stack, result['settings'])
+        result['stack'] = rfs_flow.delete_stack(self, service, name, stack, self.params['retain_all_resources'], self.params['wait'])
         return result
 
     def create(self, service):
-        name = self.params['stack_name']
-        if self.params['stack_id']:
-            raise HwCloudError('RFS stack %s does not exist, and stack_id %s is given: a new stack gets a new ID, so none is created. '
-                               'Leave stack_id out to create it.' % (name, self.params['stack_id']), details=self.empty_result(None))
+        name, params = self.params['stack_name'], self.params
+        for option, why in (('stack_id', 'a new stack gets a new ID'), ('execution_plan_name', 'a plan needs an existing stack')):
+            if params[option]:
+                raise HwCloudError('RFS stack %s does not exist, and %s %s is given: %s, so nothing was done.'
+                                   % (name, option, params[option], why), details=self.empty_result(None))
+        if params['state'] == 'planned':
+            raise HwCloudError('RFS stack %s does not exist: RFS makes plans only for an existing stack. Create it with state: present '
+                               '(without a template for an empty stack), then plan.' % name, details=self.empty_result(None))
         result = dict(self.empty_result(None), changed=True)
-        if self.params['estimate_price']:
+        if params['estimate_price']:
             self.module.warn('estimate_price: RFS prices execution plans, and a plan needs an existing stack; '
                              'stack %s does not exist yet, so there is no price.' % name)
+        fields = self.deployment_fields()
+        if self.has_template():
+            # RFS parses the template only once the stack exists: asked first, a template error leaves no stack behind.
+            rfs_vars.check_declared(self.given_variables(), rfs_flow.check_template(service, fields))
         if self.module._diff:  # pylint: disable=protected-access
             result['diff'] = rfs_flow.status_diff(name, rfs.ABSENT, rfs.DEPLOYMENT_COMPLETE if self.has_template() else rfs.CREATION_COMPLETE)
         if self.check_mode:
             return result
-        body = rfs_flow.creation_body(name, self.deployment_fields(), self.creation_options())
-        result['stack'], result['deployment_id'] = rfs_flow.create_stack(service, body, self.has_template(), self.waiting())
-        return self.with_outputs(service, result)
+        body = rfs_flow.creation_body(name, fields, self.settings())
+        result['stack'], result['deployment_id'] = rfs_flow.create_stack(self, service, body, self.has_template(), self.params['wait'])
+        return self.after_deployment(service, result)
 
-    def update(self, service, stack):
-        name, stack_id = self.params['stack_name'], stack.get('stack_id')
-        for warning in rfs_flow.creation_options_unchanged(stack, self.creation_options()):
-            self.module.warn(warning)
+    def check_template_uri_variables(self, service):
+        if self.params['template_uri'] and self.given_variables():
+            rfs_vars.check_declared(self.given_variables(), rfs_flow.check_template(service, {'template_uri': self.params['template_uri']}))
+
+    def planned(self, service, stack):
+        name = self.params['stack_name']
         result = dict(self.empty_result(stack), changed=False)
-        if not self.has_template():
-            if rfs.stack_status(stack) in rfs.BROKEN:
-                self.module.warn('RFS stack %s is %s (%s); give its template to deploy it again.'
-                                 % (name, stack['status'], stack.get('status_message') or 'no status message'))
-            return self.with_outputs(service, result)
-        with rfs_plan.PlanFlow(service, name, stack_id, self.deployment_fields(), self.wait_for) as flow:
+        self.check_template_uri_variables(service)
+        with rfs_plan.PlanFlow(self, service, name, stack.get('stack_id'), self.deployment_fields(), name=self.params['execution_plan_name']) as flow:
             result['plan'] = flow.make(price=self.params['estimate_price'])
             result['changed'] = rfs_plan.plan_changes(result['plan']) or rfs.stack_status(stack) in rfs.BROKEN
             if self.module._diff:  # pylint: disable=protected-access
                 result['diff'] = rfs_plan.plan_diff(name, result['plan'])
             if result['changed'] and not self.check_mode:
+                flow.keep()
+        result['plan']['kept'] = flow.kept
+        return result
+
+    def update(self, service, stack):
+        name = self.params['stack_name']
+        result = dict(self.empty_result(stack), changed=False)
+        result['settings'] = rfs_flow.settings_changes(stack, self.settings())
+        result['changed'] = bool(result['settings'])
+        if result['settings'] and not self.check_mode:
+            stack = result['stack'] = rfs_flow.update_settings(self, service, name, stack, result['settings'])
+        if self.params['execution_plan_name']:
+            return self.apply_kept(service, stack, result)
+        if self.params['continue_failed'] and rfs.stack_status(stack) in rfs_flow.RECOVERIES:
+            return self.recover(service, stack, result)
+        if not self.has_template():
+            if rfs.stack_status(stack) in rfs.BROKEN:
+                self.module.warn('RFS stack %s is %s (%s); give its template to deploy it again, or set continue_failed: true.'
+                                 % (name, stack['status'], stack.get('status_message') or 'no status message'))
+            self.with_diff(result, stack)
+            return self.with_outputs(service, result)
+        self.check_template_uri_variables(service)
+        with rfs_plan.PlanFlow(self, service, name, stack.get('stack_id'), self.deployment_fields()) as flow:
+            result['plan'] = flow.make(price=self.params['estimate_price'])
+            deploy = rfs_plan.plan_changes(result['plan']) or rfs.stack_status(stack) in rfs.BROKEN
+            result['changed'] = result['changed'] or deploy
+            self.with_diff(result, stack)
+            if deploy and not self.check_mode:
                 result['deployment_id'] = flow.apply()
         if result['plan']['applied']:
             result['stack'] = flow.follow(stack, self.params['wait'])
+            return self.after_deployment(service, result)
+        return self.with_outputs(service, result)
+
+    def apply_kept(self, service, stack, result):
+        name, plan_name = self.params['stack_name'], self.params['execution_plan_name']
+        if self.check_mode:
+            plan = service.get_plan(name, plan_name, stack.get('stack_id'))
+            if plan is None or plan.get('status') == rfs.PLAN_CREATION_FAILED:
+                raise HwCloudError('RFS stack %s has no execution plan %s that can be applied (%s).'
+                                   % (name, plan_name, 'missing' if plan is None else 'CREATION_FAILED'), details=result)
+            result['plan'] = rfs_plan.plan_summary(plan, plan_name)
+            result['changed'] = result['changed'] or plan.get('status') not in rfs.PLAN_APPLYING
+            return result
+        result['plan'], result['stack'], result['deployment_id'] = rfs_plan.apply_kept_plan(
+            self, service, name, stack, plan_name, self.params['wait'], price=self.params['estimate_price'])
+        if result['plan']['status'] in rfs.PLAN_APPLYING:
+            # Applied before (the approved job run again): two reads, nothing more.
+            return result
+        result['changed'] = True
+        return self.after_deployment(service, result)
+
+    def recover(self, service, stack, result):
+        result['changed'] = True
+        if self.module._diff:  # pylint: disable=protected-access
+            after = 'ROLLBACK_COMPLETE' if rfs.stack_status(stack) == rfs.ROLLBACK_FAILED else rfs.DEPLOYMENT_COMPLETE
+            result['diff'] = rfs_flow.status_diff(self.params['stack_name'], rfs.stack_status(stack), after)
+        if self.check_mode:
+            return result
+        result['stack'], result['deployment_id'] = rfs_flow.recover(self, service, self.params['stack_name'], stack, self.params['wait'])
+        return self.after_deployment(service, result)
+
+    def with_diff(self, result, stack):
+        if not self.module._diff:  # pylint: disable=protected-access
+            return
+        diff = rfs_plan.plan_diff(self.params['stack_name'], result['plan']) if result['plan'] else {'before': {}, 'after': {}}
+        if result['settings']:
+            before_after = rfs_flow.settings_diff(stack, result['settings'])
+            diff['before']['settings'], diff['after']['settings'] = before_after['before'], before_after['after']
+        result['diff'] = diff
+
+    def after_deployment(self, service, result):
+        stack = result['stack']
+        if self.params['wait'] and stack is not None:
+            result['events'] = service.deployment_events(self.params['stack_name'], stack.get('stack_id'), result['deployment_id'])
         return self.with_outputs(service, result)
 
     def with_outputs(self, service, result):

@@ -71,7 +71,7 @@ EXAMPLES = r'''
 RETURN = r'''
 stacks:
   description:
-    - The stacks, oldest first as RFS lists them; an empty list when O(stack_name) names no stack.
+    - The stacks, newest first as RFS lists them; an empty list when O(stack_name) names no stack.
     - With O(stack_name) each is the stack's metadata (vars, agencies and settings included);
       without, the fields of the list call.
   returned: always
@@ -98,6 +98,32 @@ stacks:
       description: Description of the stack.
       type: str
       returned: when the service returns it
+    vars_structure:
+      description: The string variables of the last deployment (C(var_key), C(var_value)); encrypted ones without their value.
+      type: list
+      elements: dict
+      returned: with O(stack_name), when the service returns them
+    vars_body:
+      description: The C(.tfvars) text of the last deployment.
+      type: str
+      returned: with O(stack_name), when the service returns it
+    vars_uri_content:
+      description: The content of the vars file of the last deployment, when it came from a URI.
+      type: str
+      returned: with O(stack_name), when the service returns it
+    agencies:
+      description: The stack's agencies (C(provider_name), C(agency_name)).
+      type: list
+      elements: dict
+      returned: with O(stack_name), when the service returns them
+    enable_auto_rollback:
+      description: Whether a failed deployment is rolled back.
+      type: bool
+      returned: with O(stack_name), when the service returns it
+    enable_deletion_protection:
+      description: Whether deletion is refused.
+      type: bool
+      returned: with O(stack_name), when the service returns it
     create_time:
       description: Creation time.
       type: str
@@ -118,7 +144,7 @@ stacks:
       elements: dict
       returned: when O(resources=true)
     events:
-      description: The stack's events, oldest first (C(time), C(event_type), C(event_message), C(resource_type), C(resource_name), ...).
+      description: The stack's events, newest first as RFS lists them (C(time), C(event_type), C(event_message), C(resource_type), C(resource_name), ...).
       type: list
       elements: dict
       returned: when O(events=true)
