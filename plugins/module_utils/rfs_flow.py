@@ -19,6 +19,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.rfs import (
     DEPLOYMENT_FAILED,
     DEPLOYMENT_IN_PROGRESS,
     IN_PROGRESS,
+    ROLLBACK_COMPLETE,
     ROLLBACK_FAILED,
     ROLLBACK_IN_PROGRESS,
     answer_field,
@@ -159,3 +160,37 @@ def outputs_of(service, stack_name, stack):
     if stack_status(stack) != DEPLOYMENT_COMPLETE:
         return None
     return service.outputs(stack_name, stack.get('stack_id'))
+
+
+# ------------------------------------------------------------------ what rfs_stack decides with them
+
+def absent(task, service, stack_name, stack, result):
+    """``state: absent``: lift the protection when told to (else fail before any change), delete, wait until gone."""
+    params = task.params
+    if stack is None:
+        return result
+    protected = bool(stack.get('enable_deletion_protection'))
+    if protected and params['enable_deletion_protection'] is not False:
+        raise HwCloudError('RFS stack %s has deletion protection on: nothing was deleted. Set enable_deletion_protection: false '
+                           'to turn it off and delete the stack.' % stack_name, details=dict(result, changed=False))
+    if protected:
+        result['settings'] = {'enable_deletion_protection': False}
+    if task.module._diff:  # pylint: disable=protected-access
+        result['diff'] = status_diff(stack_name, stack_status(stack), ABSENT)
+    if task.check_mode:
+        return result
+    if protected:
+        stack = update_settings(task, service, stack_name, stack, result['settings'])
+    result['stack'] = delete_stack(task, service, stack_name, stack, params['retain_all_resources'], params['wait'])
+    return result
+
+
+def continue_failed(task, service, stack_name, stack, result):
+    """``continue_failed`` on a stack in ``DEPLOYMENT_FAILED`` or ``ROLLBACK_FAILED``: always a change."""
+    result['changed'] = True
+    if task.module._diff:  # pylint: disable=protected-access
+        after = ROLLBACK_COMPLETE if stack_status(stack) == ROLLBACK_FAILED else DEPLOYMENT_COMPLETE
+        result['diff'] = status_diff(stack_name, stack_status(stack), after)
+    if not task.check_mode:
+        result['stack'], result['deployment_id'] = recover(task, service, stack_name, stack, task.params['wait'])
+    return result

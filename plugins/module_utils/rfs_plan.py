@@ -305,3 +305,23 @@ def apply_kept_plan(task, service, stack_name, stack, plan_name, wait, price=Fal
     deployment_id = apply_plan(task, service, stack_name, stack_id, plan_name, plan.get('execution_plan_id'))
     result['applied'] = True
     return result, follow_apply(task, service, stack_name, stack_id, plan_name, deployment_id, stack, wait, plan=result), deployment_id
+
+
+def apply_by_name(task, service, stack_name, stack, result):
+    """``state: present`` with ``execution_plan_name``; returns whether a deployment was started (and followed)."""
+    plan_name = task.params['execution_plan_name']
+    if task.check_mode:
+        plan = service.get_plan(stack_name, plan_name, stack.get('stack_id'))
+        if plan is None or plan.get('status') == PLAN_CREATION_FAILED:
+            raise HwCloudError('RFS stack %s has no execution plan %s that can be applied (%s).'
+                               % (stack_name, plan_name, 'missing' if plan is None else 'CREATION_FAILED'), details=result)
+        result['plan'] = plan_summary(plan, plan_name)
+        result['changed'] = result['changed'] or plan.get('status') not in PLAN_APPLYING
+        return False
+    result['plan'], result['stack'], result['deployment_id'] = apply_kept_plan(
+        task, service, stack_name, stack, plan_name, task.params['wait'], price=task.params['estimate_price'])
+    if result['plan']['status'] in PLAN_APPLYING:
+        # Applied before (the approved job run again): two reads, nothing more.
+        return False
+    result['changed'] = True
+    return True

@@ -348,13 +348,9 @@ credentials_source:
   sample: agency:target-account/ops-agency via ecs_metadata
 '''
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs, rfs_flow, rfs_plan, rfs_vars
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs, rfs_flow, rfs_options, rfs_plan, rfs_vars
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
-from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_url
-
-TEMPLATE_OPTIONS = ('template_body', 'template_uri')
-VARS_OPTIONS = ('vars', 'vars_body', 'vars_uri', 'encrypted_vars')
 # A change refused with 403 because the stack turned busy after it was read: read, settle and decide again, this often.
 MAX_BUSY_REFUSALS = 3
 
@@ -386,57 +382,12 @@ class RfsStackModule(HwCloudModule):
     module_kwargs = dict(mutually_exclusive=[('template_body', 'template_uri'), ('vars', 'vars_body', 'vars_uri')])
 
     def validate(self):
-        params, state = self.params, self.params['state']
-        rfs.check_name('stack_name', params['stack_name'])
-        rfs.check_name('execution_plan_name', params['execution_plan_name'])
-        check_not_blank('stack_id', params['stack_id'])
-        check_length('stack_id', params['stack_id'], 1, 64)
-        check_not_blank('template_body', params['template_body'])
-        check_url('template_uri', params['template_uri'])
-        check_url('vars_uri', params['vars_uri'])
-        check_length('description', params['description'], 0, rfs.MAX_DESCRIPTION)
-        rfs_vars.check_vars('vars', params['vars'])
-        rfs_vars.check_encrypted_vars('encrypted_vars', params['encrypted_vars'], params['vars'])
-        for index, agency in enumerate(params['agencies'] or []):
-            check_not_blank('agencies[%d].provider_name' % index, agency['provider_name'])
-            check_not_blank('agencies[%d].agency_name' % index, agency['agency_name'])
-        self.validate_state(params, state)
-        if params['template_body']:
-            # Before any call: a misspelt variable would deploy the template's default without a word from RFS.
-            rfs_vars.check_declared(self.given_variables(), rfs_vars.declared_in_body(params['template_body']))
-
-    def validate_state(self, params, state):
-        only = {'absent': ('retain_all_resources',), 'present': ('continue_failed',)}
-        for option in ('retain_all_resources', 'continue_failed'):
-            if params[option] and option not in only.get(state, ()):
-                raise InvalidOptionError(option, True, 'it is only used with state %s' % [s for s, o in only.items() if option in o][0])
-        if state == 'absent':
-            for option in TEMPLATE_OPTIONS + VARS_OPTIONS + ('estimate_price', 'execution_plan_name'):
-                if params[option]:
-                    raise InvalidOptionError(option, '<hidden>' if option == 'encrypted_vars' else params[option],
-                                             'it is not used with state absent')
-            if params['enable_deletion_protection']:
-                raise InvalidOptionError('enable_deletion_protection', True, 'with state absent only false is used: it lifts the '
-                                         'protection so that the stack can be deleted')
-        if state == 'present' and params['execution_plan_name']:
-            for option in TEMPLATE_OPTIONS + VARS_OPTIONS + ('continue_failed',):
-                if params[option]:
-                    raise InvalidOptionError(option, '<hidden>' if option == 'encrypted_vars' else params[option],
-                                             'with execution_plan_name the kept plan is applied as it is: template and vars '
-                                             'are the plan\'s, not the task\'s')
-        if state == 'planned' and not self.has_template():
-            raise InvalidOptionError('state', 'planned', 'a plan is made of a template: set template_body or template_uri')
-        if not self.has_template():
-            for option in VARS_OPTIONS:
-                if params[option] is not None:
-                    raise InvalidOptionError(option, '<hidden>' if option == 'encrypted_vars' else params[option],
-                                             'variables need a template: set template_body or template_uri')
+        rfs_options.check_options(self.params)
 
     # -------------------------------------------------------------- what the task gives
 
     def given_variables(self):
-        params = self.params
-        return rfs_vars.given_names(params['vars'], params['encrypted_vars'], params['vars_body'])
+        return rfs_options.given_variables(self.params)
 
     def deployment_fields(self):
         params = self.params
@@ -447,7 +398,7 @@ class RfsStackModule(HwCloudModule):
         return dict((option, self.params[option]) for option in rfs_flow.SETTINGS)
 
     def has_template(self):
-        return bool(self.params['template_body'] or self.params['template_uri'])
+        return rfs_options.has_template(self.params)
 
     def guard(self, stack):
         wanted = self.params['stack_id']
@@ -485,32 +436,12 @@ class RfsStackModule(HwCloudModule):
     def decide(self, service, stack):
         state = self.params['state']
         if state == 'absent':
-            return self.absent(service, stack)
+            return rfs_flow.absent(self, service, self.params['stack_name'], stack, dict(self.empty_result(stack), changed=stack is not None))
         if stack is None:
             return self.create(service)
         if state == 'planned':
             return self.planned(service, stack)
         return self.update(service, stack)
-
-    def absent(self, service, stack):
-        name = self.params['stack_name']
-        result = dict(self.empty_result(stack), changed=stack is not None)
-        if stack is None:
-            return result
-        protected = bool(stack.get('enable_deletion_protection'))
-        if protected and self.params['enable_deletion_protection'] is not False:
-            raise HwCloudError('RFS stack %s has deletion protection on: nothing was deleted. Set enable_deletion_protection: false '
-                               'to turn it off and delete the stack.' % name, details=dict(result, changed=False))
-        if protected:
-            result['settings'] = {'enable_deletion_protection': False}
-        if self.module._diff:  # pylint: disable=protected-access
-            result['diff'] = rfs_flow.status_diff(name, rfs.stack_status(stack), rfs.ABSENT)
-        if self.check_mode:
-            return result
-        if protected:
-            stack = rfs_flow.update_settings(self, service, name, stack, result['settings'])
-        result['stack'] = rfs_flow.delete_stack(self, service, name, stack, self.params['retain_all_resources'], self.params['wait'])
-        return result
 
     def create(self, service):
         name, params = self.params['stack_name'], self.params
@@ -556,62 +487,36 @@ class RfsStackModule(HwCloudModule):
         return result
 
     def update(self, service, stack):
-        name = self.params['stack_name']
+        name, before = self.params['stack_name'], stack
         result = dict(self.empty_result(stack), changed=False)
         result['settings'] = rfs_flow.settings_changes(stack, self.settings())
         result['changed'] = bool(result['settings'])
         if result['settings'] and not self.check_mode:
             stack = result['stack'] = rfs_flow.update_settings(self, service, name, stack, result['settings'])
         if self.params['execution_plan_name']:
-            return self.apply_kept(service, stack, result)
+            deployed = rfs_plan.apply_by_name(self, service, name, stack, result)
+            return self.after_deployment(service, result) if deployed else result
         if self.params['continue_failed'] and rfs.stack_status(stack) in rfs_flow.RECOVERIES:
-            return self.recover(service, stack, result)
+            rfs_flow.continue_failed(self, service, name, stack, result)
+            return result if self.check_mode else self.after_deployment(service, result)
         if not self.has_template():
             if rfs.stack_status(stack) in rfs.BROKEN:
                 self.module.warn('RFS stack %s is %s (%s); give its template to deploy it again, or set continue_failed: true.'
                                  % (name, stack['status'], stack.get('status_message') or 'no status message'))
-            self.with_diff(result, stack)
+            self.with_diff(result, before)
             return self.with_outputs(service, result)
         self.check_template_uri_variables(service)
         with rfs_plan.PlanFlow(self, service, name, stack.get('stack_id'), self.deployment_fields()) as flow:
             result['plan'] = flow.make(price=self.params['estimate_price'])
             deploy = rfs_plan.plan_changes(result['plan']) or rfs.stack_status(stack) in rfs.BROKEN
             result['changed'] = result['changed'] or deploy
-            self.with_diff(result, stack)
+            self.with_diff(result, before)
             if deploy and not self.check_mode:
                 result['deployment_id'] = flow.apply()
         if result['plan']['applied']:
             result['stack'] = flow.follow(stack, self.params['wait'])
             return self.after_deployment(service, result)
         return self.with_outputs(service, result)
-
-    def apply_kept(self, service, stack, result):
-        name, plan_name = self.params['stack_name'], self.params['execution_plan_name']
-        if self.check_mode:
-            plan = service.get_plan(name, plan_name, stack.get('stack_id'))
-            if plan is None or plan.get('status') == rfs.PLAN_CREATION_FAILED:
-                raise HwCloudError('RFS stack %s has no execution plan %s that can be applied (%s).'
-                                   % (name, plan_name, 'missing' if plan is None else 'CREATION_FAILED'), details=result)
-            result['plan'] = rfs_plan.plan_summary(plan, plan_name)
-            result['changed'] = result['changed'] or plan.get('status') not in rfs.PLAN_APPLYING
-            return result
-        result['plan'], result['stack'], result['deployment_id'] = rfs_plan.apply_kept_plan(
-            self, service, name, stack, plan_name, self.params['wait'], price=self.params['estimate_price'])
-        if result['plan']['status'] in rfs.PLAN_APPLYING:
-            # Applied before (the approved job run again): two reads, nothing more.
-            return result
-        result['changed'] = True
-        return self.after_deployment(service, result)
-
-    def recover(self, service, stack, result):
-        result['changed'] = True
-        if self.module._diff:  # pylint: disable=protected-access
-            after = 'ROLLBACK_COMPLETE' if rfs.stack_status(stack) == rfs.ROLLBACK_FAILED else rfs.DEPLOYMENT_COMPLETE
-            result['diff'] = rfs_flow.status_diff(self.params['stack_name'], rfs.stack_status(stack), after)
-        if self.check_mode:
-            return result
-        result['stack'], result['deployment_id'] = rfs_flow.recover(self, service, self.params['stack_name'], stack, self.params['wait'])
-        return self.after_deployment(service, result)
 
     def with_diff(self, result, stack):
         if not self.module._diff:  # pylint: disable=protected-access

@@ -227,6 +227,27 @@ def test_a_failed_deletion_ends_the_wait(sim, service):
         wait_for(service.deletion_waiter(DEMO, DEMO_ID))
 
 
+def test_the_failure_of_the_deletion_before_is_not_taken_for_this_one(sim, service):
+    # The last deletion failed; this one will succeed, but RFS answers before the stack shows it.
+    sim.state.rfs.upsert({'stack_name': DEMO, 'status': 'DELETION_FAILED', 'status_message': 'an earlier deletion failed'})
+    before = service.get_stack(DEMO, DEMO_ID)
+    service.delete_stack(DEMO, DEMO_ID)
+    stale = dict(before)
+    sim.fault(method='GET', path='/stacks/demo-rfs/metadata$', kind='status', status=200, body=stale)
+    assert wait_for(service.deletion_waiter(DEMO, DEMO_ID, before=before)) is None
+    statuses = [entry['status'] for entry in rfs_calls(sim, 'GET', '/metadata$')]
+    assert statuses[-1] == 404 and len(statuses) >= 3  # the stale read, the read that proved it, and the 404
+
+
+def test_a_new_failure_of_a_deletion_that_failed_before_ends_the_wait(sim, service):
+    sim.state.rfs.upsert({'stack_name': DEMO, 'status': 'DELETION_FAILED', 'status_message': 'an earlier deletion failed'})
+    before = service.get_stack(DEMO, DEMO_ID)
+    sim.state.rfs.upsert({'stack_name': DEMO, 'fail_next_deletion': 'a volume is attached'})
+    service.delete_stack(DEMO, DEMO_ID)
+    with pytest.raises(HwCloudError, match='status DELETION_FAILED: a volume is attached'):
+        wait_for(service.deletion_waiter(DEMO, DEMO_ID, before=before))
+
+
 def test_delete_keeping_resources_posts_deletion(sim, service):
     service.delete_stack(DEMO, DEMO_ID, retain_all_resources=True)
     posts = rfs_calls(sim, 'POST')
@@ -385,6 +406,26 @@ def test_a_lost_answer_to_the_apply_is_settled_by_reading_the_plan(sim, service)
         assert flow.apply() is None
     assert len(rfs_calls(sim, 'POST', '/execution-plans/[^/]+$')) == 1
     assert not rfs_calls(sim, 'DELETE')
+    assert [p['status'] for p in plans_of(sim)] in (['APPLY_IN_PROGRESS'], ['APPLIED'])
+
+
+def test_a_resend_refused_with_403_is_settled_by_a_re_read(sim, service):
+    # The apply landed and its answer was lost; the first re-read came before RFS showed it, so the apply
+    # is sent again, and RFS refuses that with 403 (the plan is being applied). A second re-read settles it.
+    sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop_after_apply')
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
+        flow.make()
+        looks = []
+
+        def took_effect():
+            looks.append(True)
+            return len(looks) > 1 and service.get_plan(DEMO, flow.name, DEMO_ID)['status'] in rfs.PLAN_APPLYING
+
+        answer, confirmed = send_once(service.client, lambda: service.apply_plan(DEMO, flow.name, DEMO_ID, flow.plan_id), took_effect)
+        flow.applied = True
+    assert (answer, confirmed) == (None, True)
+    assert [entry['status'] for entry in rfs_calls(sim, 'POST', '/execution-plans/[^/]+$')][1:] == [403]
+    assert len(looks) == 2
     assert [p['status'] for p in plans_of(sim)] in (['APPLY_IN_PROGRESS'], ['APPLIED'])
 
 
