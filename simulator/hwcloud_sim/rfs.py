@@ -9,7 +9,7 @@ import binascii
 import json
 import re
 
-from . import hcl
+from . import hcl, rfs_analysis
 from .rfs_base import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
 
 MAX_VARS = 100
@@ -124,11 +124,29 @@ def _check_vars_structure(items):
         if not isinstance(item["var_value"], str):
             _bad("%s.var_value must be a string, got %s: vars_structure takes strings only "
                  "(send a number as \"10\"; bool, list and map values go in vars_body)" % (where, type(item["var_value"]).__name__))
-        if "encryption" in item and not isinstance(item["encryption"], dict):
-            _bad("%s.encryption must be an object" % where)
+        if "encryption" in item:
+            _check_encryption(item["encryption"], where + ".encryption")
         if key in seen:
             _bad("vars_structure declares %s twice" % key)
         seen.add(key)
+
+
+def _check_encryption(encryption, where):
+    """{"kms": {"id", "cipher_text"}}; the messages never quote a value, which is a secret."""
+    if not isinstance(encryption, dict):
+        _bad("%s must be an object: {\"kms\": {\"id\": ..., \"cipher_text\": ...}}" % where)
+    for key in encryption:
+        if key != "kms":
+            _bad("%s.%s is not a known parameter (known: kms)" % (where, key))
+    kms = encryption.get("kms")
+    if not isinstance(kms, dict):
+        _bad("%s.kms is required (an object with id and cipher_text)" % where, MISSING_PARAMETER)
+    for key in kms:
+        if key not in ("id", "cipher_text"):
+            _bad("%s.kms.%s is not a known parameter (known: id, cipher_text)" % (where, key))
+    for key in ("id", "cipher_text"):
+        if not isinstance(kms.get(key), str) or not kms[key]:
+            _bad("%s.kms.%s is required (a non-empty string)" % (where, key), MISSING_PARAMETER)
 
 
 def _config(state, body, template_required):
@@ -236,6 +254,22 @@ def create_stack(state, request, params):
 
 
 @rfs_call
+def parse_template_variables(state, request, params):
+    body = _body(request, TEMPLATE_KEYS)
+    given = [key for key in TEMPLATE_KEYS if key in body]
+    if not given:
+        _bad("template_body or template_uri is required", MISSING_PARAMETER)
+    if len(given) > 1:
+        _bad("template_body and template_uri are mutually exclusive")
+    if not isinstance(body[given[0]], str) or not body[given[0]].strip():
+        _bad("%s must be a non-empty string" % given[0])
+    template = body.get("template_body")
+    if "template_uri" in body:
+        template = state.rfs.fetch_uri(body["template_uri"], "template_uri")
+    return 200, {"variables": rfs_analysis.declared_variables(template)}, {}
+
+
+@rfs_call
 def list_stacks(state, request, params):
     return _paged(state, request, "stacks", state.rfs.list_stacks(params["project_id"]))
 
@@ -247,9 +281,12 @@ def show_metadata(state, request, params):
 
 @rfs_call
 def update_stack(state, request, params):
-    body = _body(request, ("stack_id", "description", "enable_deletion_protection", "enable_auto_rollback", "agencies"))
+    settings = ("description", "enable_deletion_protection", "enable_auto_rollback", "agencies")
+    body = _body(request, ("stack_id",) + settings)
     if "stack_id" in body:
         _check_uuid(body["stack_id"], "stack_id")
+    if not any(key in body for key in settings):
+        _bad("give at least one of %s to change" % ", ".join(settings), MISSING_PARAMETER)
     _check_stack_fields(body)
     state.rfs.update_stack(params["project_id"], params["stack_name"], body)
     return 204, None, {}
@@ -381,6 +418,7 @@ _P, _PS, _PSE = ("project_id",), ("project_id", "stack_name"), ("project_id", "s
 
 ROUTES = [
     ("POST", re.compile(_STACKS + "$"), "rfs", create_stack, _P),
+    ("POST", re.compile(r"^/v1/%s/template-analyses/variables$" % _SEG), "rfs", parse_template_variables, _P),
     ("GET", re.compile(_STACKS + "$"), "rfs", list_stacks, _P),
     ("GET", re.compile(_STACK + "/metadata$"), "rfs", show_metadata, _PS),
     ("PATCH", re.compile(_STACK + "$"), "rfs", update_stack, _PS),

@@ -2,8 +2,8 @@
 
 import re
 
-from .state import aos_time as rfs_time  # noqa: F401  pylint: disable=unused-import
-from .state import new_id, parse_time  # noqa: F401  pylint: disable=unused-import
+from .common import aos_time as rfs_time  # noqa: F401  pylint: disable=unused-import
+from .common import new_id, parse_time  # noqa: F401  pylint: disable=unused-import
 
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 

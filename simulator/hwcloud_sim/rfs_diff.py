@@ -3,6 +3,7 @@
 Pure functions of their arguments: no state, no clock.
 """
 
+import copy
 import hashlib
 
 from . import hcl
@@ -28,21 +29,51 @@ def resource_address(rtype, name, index):
     return "%s.%s%s" % (rtype, name, "" if index is None else "[%d]" % index)
 
 
+def is_encrypted(item):
+    return bool(item.get("encryption"))
+
+
+def decrypted(item):
+    """What the simulator's KMS makes of an encrypted item: derived from its cipher text, never the cipher text itself."""
+    kms = item["encryption"]["kms"]
+    return "kms-plain-" + hashlib.sha256(("%s:%s" % (kms["id"], item["var_value"])).encode("utf-8")).hexdigest()[:16]
+
+
 def given_vars(config):
-    """The variables a config sends: vars_structure strings, then the vars files' typed values."""
+    """The variables a config sends: vars_structure strings (encrypted ones decrypted), then the vars files' typed values."""
     values = {}
     for item in config.get("vars_structure") or []:
-        values[item["var_key"]] = item["var_value"]
+        values[item["var_key"]] = decrypted(item) if is_encrypted(item) else item["var_value"]
     for key in ("vars_body", "vars_uri_content"):
         values.update(hcl.parse_tfvars(config.get(key)))
     return values
 
 
-def plan_target(config):
-    """(instances, None) for a config, or (None, message) when Terraform would fail on it."""
+def public_config(config):
+    """The vars of a config as the service shows them back: an encrypted item keeps its name and key id, not its value."""
+    answer = {}
+    for key, value in (config or {}).items():
+        if key == "template_body" or value is None:
+            continue
+        if key == "vars_structure":
+            value = [{"var_key": item["var_key"], "encryption": {"kms": {"id": item["encryption"]["kms"]["id"]}}}
+                     if is_encrypted(item) else item for item in value]
+        answer[key] = copy.deepcopy(value)
+    return answer
+
+
+def plan_target(config, agencies=None):
+    """(instances, None) for a config, or (None, message) when Terraform would fail on it.
+
+    ``agencies``: the stack's, when the config is deployed or planned; encrypted vars need one for KMS.
+    """
     if config.get("template_body") is None:
         # Only a seeded stack that never had a template: there is nothing to make.
         return {}, None
+    encrypted = [item["var_key"] for item in config.get("vars_structure") or [] if is_encrypted(item)]
+    if encrypted and agencies is not None and not agencies:
+        return None, ("Error: cannot decrypt variable %s: RFS uses KMS through an agency and the stack has none "
+                      "(give the stack agencies)" % encrypted[0])
     try:
         template = hcl.parse_template(config.get("template_body"))
         instances, _variables = hcl.desired_state(template, given_vars(config))

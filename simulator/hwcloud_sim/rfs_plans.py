@@ -4,7 +4,7 @@ import copy
 
 from .rfs_base import (NAME_TAKEN, PLAN_BUSY, PLAN_STALE, WRONG_STATUS, RfsError, check_seed_id, check_seed_keys, epoch_or, new_id,
                        rfs_time)
-from .rfs_diff import diff, item_index, plan_target, price_of, summary_of
+from .rfs_diff import diff, item_index, plan_target, price_of, public_config, summary_of
 
 PLAN_STATUSES = ("CREATION_IN_PROGRESS", "CREATION_FAILED", "AVAILABLE", "APPLY_IN_PROGRESS", "APPLIED")
 PLAN_SEED_KEYS = ("execution_plan_name", "execution_plan_id", "description", "status", "status_message", "template_body",
@@ -50,7 +50,7 @@ class PlansMixin:
 
 
     def _new_plan(self, stack, name, description, config, now):
-        instances, problem = plan_target(config)
+        instances, problem = plan_target(config, stack["agencies"])
         items = diff(stack["resources"], instances) if instances is not None else []
         return {
             "execution_plan_id": new_id(), "execution_plan_name": name, "description": description or "",
@@ -109,9 +109,7 @@ class PlansMixin:
             stack = self.find(project, name, stack_id)
             plan = self.find_plan(stack, plan_name, plan_id)
             answer = self.plan_summary(stack, plan)
-            for key, value in plan["config"].items():
-                if key != "template_body" and value is not None:
-                    answer[key] = copy.deepcopy(value)
+            answer.update(public_config(plan["config"]))
             if answer["status"] in ("AVAILABLE", "APPLY_IN_PROGRESS", "APPLIED"):
                 answer["summary"] = summary_of(plan["items"])
             return answer

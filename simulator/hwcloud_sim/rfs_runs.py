@@ -60,7 +60,7 @@ class RunsMixin:
         # With a start delay, the stack's metadata shows the stack as it was (status, update_time, vars)
         # for that long, as a service that starts the deployment after answering would; it then ends that much later.
         stack["_stale"] = {"until": now + delay, "answer": self._metadata_of(stack)} if delay > 0 else None
-        instances, problem = plan_target(config)
+        instances, problem = plan_target(config, stack["agencies"])
         items = diff(stack["resources"], instances) if instances is not None else []
         fail = problem
         failed_item = None

@@ -20,7 +20,7 @@ import copy
 from . import hcl
 from .rfs_base import (DELETION_PROTECTED, DEPLOYMENT_MISSING, ID_MISMATCH, NAME_TAKEN, PLAN_MISSING, STACK_BUSY, STACK_MISSING, URI_NOT_FETCHABLE,
                        WRONG_STATUS, RfsError, check_seed_id, check_seed_keys, epoch_or, new_id, rfs_time)
-from .rfs_diff import EVENTS_OF_ACTION, FAIL_ATTRIBUTE, given_vars, item_index, plan_target, sort_key
+from .rfs_diff import EVENTS_OF_ACTION, FAIL_ATTRIBUTE, given_vars, item_index, plan_target, public_config, sort_key
 from .rfs_plans import PlansMixin
 from .rfs_runs import RunsMixin
 
@@ -250,9 +250,7 @@ class RfsModel(RunsMixin, PlansMixin):
         answer.update({"agencies": copy.deepcopy(stack["agencies"]),
                        "enable_deletion_protection": stack["enable_deletion_protection"],
                        "enable_auto_rollback": stack["enable_auto_rollback"]})
-        for key, value in (stack["shown"] or {}).items():
-            if key != "template_body" and value is not None:
-                answer[key] = copy.deepcopy(value)
+        answer.update(public_config(stack["shown"]))
         return answer
 
     def create_stack(self, project, body, config):
