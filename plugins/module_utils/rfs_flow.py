@@ -18,6 +18,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.rfs import (
     DEPLOYMENT_COMPLETE,
     DEPLOYMENT_FAILED,
     DEPLOYMENT_IN_PROGRESS,
+    BROKEN,
     IN_PROGRESS,
     ROLLBACK_COMPLETE,
     ROLLBACK_FAILED,
@@ -69,6 +70,14 @@ def settings_changes(stack, settings):
         elif bool(current) != wanted:
             changes[key] = wanted
     return changes
+
+
+def check_settings(stack_name, stack, changes):
+    """Fail before any change on a settings change RFS refuses: auto-rollback turned on while the stack is ``*_FAILED``."""
+    if changes.get('enable_auto_rollback') and stack_status(stack) in BROKEN:
+        raise HwCloudError('RFS stack %s is %s, and RFS does not turn enable_auto_rollback on for a failed stack: nothing was changed. '
+                           'Repair the stack first (its template, or continue_failed: true), then turn it on.'
+                           % (stack_name, stack_status(stack)))
 
 
 def settings_diff(stack, changes):

@@ -491,6 +491,7 @@ class RfsStackModule(HwCloudModule):
         result = dict(self.empty_result(stack), changed=False)
         result['settings'] = rfs_flow.settings_changes(stack, self.settings())
         result['changed'] = bool(result['settings'])
+        rfs_flow.check_settings(name, stack, result['settings'])
         if result['settings'] and not self.check_mode:
             stack = result['stack'] = rfs_flow.update_settings(self, service, name, stack, result['settings'])
         if self.params['execution_plan_name']:

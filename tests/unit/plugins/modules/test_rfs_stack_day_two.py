@@ -262,9 +262,12 @@ def test_vars_body_names_are_checked_too():
 def test_encrypted_vars_are_sent_with_their_kms_key_and_never_shown(sim, run):
     secret = 'c2VjcmV0LWNpcGhlci12YWx1ZQ=='
     template = stack_state(sim)['template_body'] + '\nvariable "db_password" {\n  sensitive = true\n  default = ""\n}\n'
-    result = run(check_mode=True, stack_name=DEMO, template_body=template, vars={'vpc_name': 'demo-vpc'},
+    # RFS decrypts through an agency: the stack gets one in place first.
+    result = run(stack_name=DEMO, template_body=template, vars={'vpc_name': 'demo-vpc'},
+                 agencies=[{'provider_name': 'huaweicloud', 'agency_name': 'rfs_kms'}],
                  encrypted_vars={'db_password': {'value': secret, 'kms_key_id': 'kms-1', 'cipher_text': 'data-key-cipher'}})
     assert result.rc == 0, result
+    assert result['settings'] == {'agencies': [{'provider_name': 'huaweicloud', 'agency_name': 'rfs_kms'}]}
     body = calls(sim, 'POST', PLANS_PATH)[0]['body']
     assert {'var_key': 'db_password', 'var_value': secret,
             'encryption': {'kms': {'id': 'kms-1', 'cipher_text': 'data-key-cipher'}}} in body['vars_structure']
