@@ -272,3 +272,10 @@ def test_encrypted_vars_are_sent_with_their_kms_key_and_never_shown(sim, run):
     assert {'var_key': 'db_password', 'var_value': secret,
             'encryption': {'kms': {'id': 'kms-1', 'cipher_text': 'data-key-cipher'}}} in body['vars_structure']
     assert secret not in json.dumps(dict(result))
+
+
+def test_auto_rollback_is_not_turned_on_for_a_failed_stack(sim, run):
+    result = run(stack_name=BROKEN, enable_auto_rollback=True)
+    assert result.failed and result['changed'] is False
+    assert 'enable_auto_rollback' in result['msg'] and 'DEPLOYMENT_FAILED' in result['msg']
+    assert calls(sim, 'PATCH') == []
