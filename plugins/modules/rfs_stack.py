@@ -14,24 +14,24 @@ version_added: 0.2.0
 description:
   - Manages a stack of the Resource Formation Service (RFS), which deploys the resources an HCL (Terraform) template describes.
   - A missing stack is created with the template and vars (C(POST /v1/{project_id}/stacks)) once RFS has parsed the template
-    (C(POST .../template-analyses/variables)): a template that does not parse fails with RFS's message and leaves no stack.
+    (C(POST .../template-analyses/variables)); a template that does not parse fails with RFS's message and leaves no stack.
     With O(wait=true) the module waits for C(DEPLOYMENT_COMPLETE) (C(CREATION_COMPLETE) without a template).
   - An existing stack is compared with an execution plan of exactly the template and vars given. No resource change means
     C(ok) and the plan is deleted; otherwise that very plan is applied (what was shown is what is applied). A plan that is not
     applied or kept is deleted, also when the task fails half-way. A stack in C(DEPLOYMENT_FAILED), C(ROLLBACK_FAILED) or
-    C(DELETION_FAILED) gets its plan applied even without a resource change: that is how RFS repairs it.
+    C(DELETION_FAILED) gets its plan applied even without a resource change, as that is how RFS repairs it.
   - O(state=planned) makes the plan and keeps it for review under O(execution_plan_name) when it changes something; a later
     task with O(state=present) and the same O(execution_plan_name) applies exactly that plan (an approval workflow).
   - O(description), O(agencies), O(enable_auto_rollback) and O(enable_deletion_protection), when given and different from the
     stack's, are changed in place (C(PATCH), only the differing fields) before any deployment.
   - A busy stack (C(*_IN_PROGRESS)) is never deployed into, changed or deleted. With O(wait=true) the module waits for it to
     settle (on the one O(wait_timeout) budget) and decides then; with O(wait=false) the task fails. RFS answers 403 to a change
-    into a busy stack: a stack that turned busy after it was read is read again and waited for in the same way.
+    into a busy stack; a stack that turned busy after it was read is read again and waited for in the same way.
   - Every variable given (O(vars), O(encrypted_vars), the names set in O(vars_body)) must be declared by the template (read from
     O(template_body), or asked of RFS for O(template_uri)); RFS itself would take an unknown name silently and deploy the default.
   - A failed deployment fails the task with the stack's C(status_message) and its C(ERROR) events; RV(events) holds all of
     the deployment's events, after a success too.
-  - The execution plan is waited for even with O(wait=false): the decision needs it. The first look comes after about a
+  - The execution plan is waited for even with O(wait=false), as the decision needs it. The first look comes after about a
     second, the next ones further apart up to O(poll_interval).
   - Every request carries a fresh C(Client-Request-Id) (a UUID), also when it is resent.
 author:
@@ -80,7 +80,7 @@ options:
     type: str
   encrypted_vars:
     description:
-      - Variables RFS must not store in clear text, encrypted with KMS beforehand. C({name: {value, kms_key_id, cipher_text}}):
+      - Variables RFS must not store in clear text, encrypted with KMS beforehand. Each key is a variable name, each value a dictionary;
         C(value) is the variable's encrypted value, C(kms_key_id) the KMS key, C(cipher_text) the cipher text of the data key.
       - Sent as C(vars_structure) items with C(encryption.kms); RFS needs an agency for KMS to decrypt them. Never shown.
     type: dict
@@ -305,7 +305,7 @@ plan:
       type: bool
       returned: with O(state=planned)
 settings:
-  description: The stack settings changed in place (or that would be, in check mode), C({field: new value}); empty when none.
+  description: The stack settings changed in place (or that would be, in check mode), as C({field = new value}); empty when none.
   returned: always
   type: dict
   sample: {enable_deletion_protection: true}
