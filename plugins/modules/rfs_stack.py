@@ -39,7 +39,7 @@ author:
 options:
   stack_name:
     description:
-      - Name of the stack: a letter (any script) first, then letters, digits, C(_) and C(-); at most 128 characters.
+      - Name of the stack. A letter (any script) first, then letters, digits, C(_) and C(-); at most 128 characters.
     type: str
     required: true
   stack_id:
@@ -321,10 +321,6 @@ events:
   returned: always
   type: list
   elements: dict
-changed:
-  description: On a failure, V(true) once a change (deployment, deletion, settings) was sent.
-  returned: always
-  type: bool
 error:
   description: The HTTP status, service error code and message, and request ID of a failed call.
   returned: on failure of an HTTP call

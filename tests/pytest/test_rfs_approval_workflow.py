@@ -67,4 +67,3 @@ def test_a_plan_without_changes_is_not_kept_and_the_apply_step_does_nothing(sim,
     rc, output = run_example("rfs_approval_apply.yml", rfs_execution_plan_name="")
     assert rc == 0, output
     assert rfs_calls(sim) == []
-

@@ -65,7 +65,7 @@ def rfs_calls(sim, method=None, path=None):
 
 def test_strings_and_numbers_go_in_vars_structure_as_strings_and_the_rest_in_vars_body():
     fields = rfs_vars.vars_fields({'name': 'web', 'size': 20, 'ratio': 0.5, 'on': True, 'zones': ['a', 'b'],
-                              'tags': {'z': 'last', 'env': 'prod'}})
+                                   'tags': {'z': 'last', 'env': 'prod'}})
     assert fields['vars_structure'] == [{'var_key': 'name', 'var_value': 'web'}, {'var_key': 'ratio', 'var_value': '0.5'},
                                         {'var_key': 'size', 'var_value': '20'}]
     assert fields['vars_body'] == 'on = true\ntags = {"env" = "prod", "z" = "last"}\nzones = ["a", "b"]\n'
