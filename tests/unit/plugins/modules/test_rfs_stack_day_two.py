@@ -279,3 +279,21 @@ def test_auto_rollback_is_not_turned_on_for_a_failed_stack(sim, run):
     assert result.failed and result['changed'] is False
     assert 'enable_auto_rollback' in result['msg'] and 'DEPLOYMENT_FAILED' in result['msg']
     assert calls(sim, 'PATCH') == []
+
+
+def test_a_misspelt_variable_of_a_template_uri_is_found_by_the_analysis_before_any_plan(sim, run):
+    uri = 'https://bucket.obs.example.com/demo.tf'
+    sim.state.rfs.add_uris({uri: stack_state(sim)['template_body']})
+    result = run(stack_name=DEMO, template_uri=uri, vars={'vpc_nmae': 'a'})
+    assert result.failed and result['changed'] is False and result['invalid_option'] == 'vars'
+    assert "did you mean 'vpc_name'?" in result['msg']
+    assert [entry['path'].rsplit('/', 2)[-2:] for entry in calls(sim, 'POST')] == [['template-analyses', 'variables']]
+    assert calls(sim, 'POST', PLANS_PATH) == []
+
+
+def test_a_new_stack_is_not_created_from_a_template_that_does_not_parse(sim, run):
+    result = run(stack_name='web', template_body='variable "a" {\nresource "huaweicloud_vpc" "v" {', vars={'a': 'x'})
+    assert result.failed and result['changed'] is False
+    assert 'does not parse' in result['msg'] and 'RFS says: "' in result['msg']
+    assert [entry['path'].rsplit('/', 1)[-1] for entry in calls(sim, 'POST')] == ['variables']
+    assert stack_state(sim, 'web') is None
