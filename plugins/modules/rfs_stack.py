@@ -218,23 +218,55 @@ stack:
       type: str
       returned: when the service returns it
     vars_structure:
-      description: The string variables of the last deployment (C(var_key), C(var_value)); encrypted ones without their value.
+      description: The string variables of the last deployment; an encrypted one without its value.
       type: list
       elements: dict
       returned: when the service returns them
+      contains:
+        var_key:
+          description: Name of the variable.
+          type: str
+          returned: always
+        var_value:
+          description: Its value (not shown for an encrypted variable).
+          type: str
+          returned: when not encrypted
+        encryption:
+          description: For an encrypted variable, C(kms) with the C(id) of the KMS key.
+          type: dict
+          returned: when encrypted
+          contains:
+            kms:
+              description: The KMS key (C(id)) that decrypts the value.
+              type: dict
+              returned: always
+              contains:
+                id:
+                  description: ID of the KMS key.
+                  type: str
+                  returned: always
     vars_body:
       description: The C(.tfvars) text of the last deployment.
       type: str
       returned: when the service returns it
     vars_uri_content:
-      description: The content of the vars file of the last deployment, when it came from O(vars_uri).
+      description: The content of the vars file of the last deployment, when it came from a URI.
       type: str
       returned: when the service returns it
     agencies:
-      description: The stack's agencies (C(provider_name), C(agency_name)).
+      description: The stack's agencies.
       type: list
       elements: dict
       returned: when the service returns them
+      contains:
+        provider_name:
+          description: Provider the agency is for.
+          type: str
+          returned: always
+        agency_name:
+          description: Name of the IAM agency.
+          type: str
+          returned: always
     enable_auto_rollback:
       description: Whether a failed deployment is rolled back.
       type: bool
@@ -253,11 +285,32 @@ stack:
       returned: when the service returns it
 outputs:
   description:
-    - The stack's outputs (C(name), C(description), C(type), C(value), C(sensitive)); V(null) when not read.
+    - The stack's outputs; V(null) when not read.
     - Not read when O(execution_plan_name) names a plan applied before (that rerun makes two reads only).
   returned: always; a list when the stack ends in C(DEPLOYMENT_COMPLETE)
   type: list
   elements: dict
+  contains:
+    name:
+      description: Name of the output.
+      type: str
+      returned: always
+    description:
+      description: Its description.
+      type: str
+      returned: when the template gives one
+    type:
+      description: Its type.
+      type: str
+      returned: always
+    value:
+      description: Its value (text, as RFS gives it).
+      type: raw
+      returned: always
+    sensitive:
+      description: Whether the template marks it sensitive.
+      type: bool
+      returned: always
 plan:
   description: The execution plan that decided or was applied; V(null) when no plan was made or named.
   returned: always
@@ -276,22 +329,157 @@ plan:
       type: str
       returned: always
     summary:
-      description: Counts C(resource_add), C(resource_update), C(resource_delete), C(resource_import).
+      description: How many resources the plan adds, updates, deletes and imports.
       type: dict
       returned: always
+      contains:
+        resource_add:
+          description: Resources added.
+          type: int
+          returned: always
+        resource_update:
+          description: Resources updated.
+          type: int
+          returned: always
+        resource_delete:
+          description: Resources deleted.
+          type: int
+          returned: always
+        resource_import:
+          description: Resources imported.
+          type: int
+          returned: always
     items:
       description:
-        - One item per resource the plan touches (C(resource_type), C(resource_name), C(index), C(action)
-          (C(ADD), C(ADD_THEN_DELETE), C(DELETE), C(DELETE_THEN_ADD), C(UPDATE), C(NO_OPERATION)), C(action_reason),
-          C(resource_id), C(attributes) with C(name), C(previous_value), C(target_value)).
+        - One item per resource the plan touches.
         - An empty list when the summary already says nothing changes; V(null) for a kept plan applied before.
       type: list
       elements: dict
       returned: always
+      contains:
+        resource_type:
+          description: Type of the resource.
+          type: str
+          returned: always
+        resource_name:
+          description: Name of the resource in the template.
+          type: str
+          returned: always
+        index:
+          description: The instance's index (C(count) or C(for_each)), or V(null).
+          type: raw
+          returned: always
+        action:
+          description: C(ADD), C(ADD_THEN_DELETE), C(DELETE), C(DELETE_THEN_ADD), C(UPDATE) or C(NO_OPERATION).
+          type: str
+          returned: always
+        action_reason:
+          description: Why.
+          type: str
+          returned: always
+        provider_name:
+          description: Provider of the resource.
+          type: str
+          returned: always
+        mode:
+          description: C(RESOURCE) or C(DATA).
+          type: str
+          returned: always
+        drifted:
+          description: Whether the resource drifted from its last deployment.
+          type: bool
+          returned: always
+        imported:
+          description: Whether the resource is imported.
+          type: bool
+          returned: always
+        resource_id:
+          description: ID of the resource, for one that exists.
+          type: str
+          returned: when it exists
+        attributes:
+          description: The attributes that change.
+          type: list
+          elements: dict
+          returned: always
+          contains:
+            name:
+              description: Name of the attribute.
+              type: str
+              returned: always
+            previous_value:
+              description: Its value now (text).
+              type: str
+              returned: always
+            target_value:
+              description: Its value after the plan (text).
+              type: str
+              returned: always
     price:
-      description: The plan's price as RFS answers it (C(currency), C(items) with C(resource_price) per resource).
+      description: The plan's price as RFS answers it.
       type: dict
       returned: when O(estimate_price=true) and the plan was read
+      contains:
+        currency:
+          description: Currency of the prices, for example C(CNY).
+          type: str
+          returned: always
+        items:
+          description: One price per resource instance.
+          type: list
+          elements: dict
+          returned: always
+          contains:
+            resource_type:
+              description: Type of the resource.
+              type: str
+              returned: always
+            resource_name:
+              description: Name of the resource.
+              type: str
+              returned: always
+            index:
+              description: The instance's index, or V(null).
+              type: raw
+              returned: always
+            supported:
+              description: Whether RFS can price this resource.
+              type: bool
+              returned: always
+            unsupported_message:
+              description: Why not, when it cannot.
+              type: str
+              returned: always
+            resource_price:
+              description: The resource's prices.
+              type: list
+              elements: dict
+              returned: always
+              contains:
+                charge_mode:
+                  description: C(PRE_PAID), C(POST_PAID) or C(FREE).
+                  type: str
+                  returned: always
+                sale_price:
+                  description: The price to pay.
+                  type: float
+                  returned: always
+                discount:
+                  description: The discount.
+                  type: float
+                  returned: always
+                original_price:
+                  description: The price before the discount.
+                  type: float
+                  returned: always
+                period_type:
+                  description: The period priced (for example C(HOUR), C(MONTH)).
+                  type: str
+                  returned: when the resource is paid per period
+                period_count:
+                  description: How many periods.
+                  type: int
+                  returned: when the resource is paid per period
     applied:
       description: Whether the plan was applied (by this task, or before it for O(execution_plan_name)).
       type: bool
@@ -305,10 +493,37 @@ plan:
       type: bool
       returned: with O(state=planned)
 settings:
-  description: The stack settings changed in place (or that would be, in check mode), as C({field = new value}); empty when none.
+  description: The stack settings changed in place (or that would be, in check mode), only those that differ; empty when none.
   returned: always
   type: dict
   sample: {enable_deletion_protection: true}
+  contains:
+    description:
+      description: The new description.
+      type: str
+      returned: when it changes
+    enable_deletion_protection:
+      description: The new deletion protection.
+      type: bool
+      returned: when it changes
+    enable_auto_rollback:
+      description: The new auto-rollback setting.
+      type: bool
+      returned: when it changes
+    agencies:
+      description: The new agencies (C(provider_name), C(agency_name)), the whole list.
+      type: list
+      elements: dict
+      returned: when they change
+      contains:
+        provider_name:
+          description: Provider the agency is for.
+          type: str
+          returned: always
+        agency_name:
+          description: Name of the IAM agency.
+          type: str
+          returned: always
 deployment_id:
   description: ID of the deployment started by the create, the apply or the continuation; V(null) when nothing was deployed,
     or when a lost answer was settled by re-reading the stack.
@@ -316,24 +531,94 @@ deployment_id:
   type: str
 events:
   description:
-    - Every event of the deployment this task started and waited for, newest first (C(time), C(event_type), C(event_message),
-      C(resource_type), C(resource_name), ...); on a failed deployment too. V(null) when there was none, or without O(wait).
+    - Every event of the deployment this task started and waited for, newest first; on a failed deployment too.
+      V(null) when there was none, or without O(wait).
   returned: always
   type: list
   elements: dict
+  contains:
+    time:
+      description: When it happened.
+      type: str
+      returned: always
+    event_type:
+      description: C(LOG), C(ERROR), C(DRIFT), C(SUMMARY), C(CREATION_*), C(DELETION_*), C(UPDATE_*).
+      type: str
+      returned: always
+    event_message:
+      description: What happened.
+      type: str
+      returned: always
+    resource_type:
+      description: Type of the resource concerned.
+      type: str
+      returned: for a resource's event
+    resource_name:
+      description: Name of the resource concerned.
+      type: str
+      returned: for a resource's event
+    resource_id_key:
+      description: Name of the resource's ID attribute.
+      type: str
+      returned: for a resource's event
+    resource_id_value:
+      description: The resource's ID.
+      type: str
+      returned: for a resource's event
+    elapsed_seconds:
+      description: How long the resource's change took.
+      type: int
+      returned: for the end of a resource's change
+stale_plan:
+  description: V(true) when the plan named by O(execution_plan_name) was refused as out of date.
+  returned: on that failure
+  type: bool
 error:
-  description: The HTTP status, service error code and message, and request ID of a failed call.
+  description: The failed HTTP call, and what the service answered.
   returned: on failure of an HTTP call
   type: dict
+  contains:
+    status:
+      description: HTTP status code.
+      type: int
+      returned: always
+      sample: 403
+    code:
+      description: The service's error code (C(error_code)), or V(null).
+      type: str
+      returned: always
+      sample: RF.10012519
+    message:
+      description: The service's error message, or the start of a body that is not JSON, or V(null).
+      type: str
+      returned: always
+    request_id:
+      description: The request ID to quote to support, or V(null).
+      type: str
+      returned: always
+    method:
+      description: HTTP method of the failed call.
+      type: str
+      returned: always
+      sample: POST
+    url:
+      description: URL of the failed call.
+      type: str
+      returned: always
+    body:
+      description: The response body, parsed when it is JSON, otherwise its first 300 characters.
+      type: raw
+      returned: always
 invalid_option:
   description: The option whose value broke a rule, when the task failed on it before any call.
   returned: on failure of an option check
   type: str
   sample: vars
-stale_plan:
-  description: V(true) when the plan named by O(execution_plan_name) was refused as out of date.
-  returned: on that failure
-  type: bool
+retries:
+  description: One line per retried HTTP call (what failed, and the wait before the next attempt).
+  returned: at verbosity 3 (C(-vvv)) or more, when a call was retried
+  type: list
+  elements: str
 credentials_source:
   description:
     - Where the task's credentials came from, never the credentials themselves.
