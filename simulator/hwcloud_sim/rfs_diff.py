@@ -157,7 +157,6 @@ def price_of(rtype, attributes):
                          "period_type": "HOUR", "period_count": 1}]
 
 
-
 def first_instance(instances):
     """The resource an ERROR event names when the failing deployment changes nothing."""
     if not instances:

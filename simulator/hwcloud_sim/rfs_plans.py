@@ -37,7 +37,6 @@ class PlansMixin:
                 plan["apply_time"] = epoch_or(spec.get("apply_time"), now)
         stack["plans"][name] = plan
 
-
     def _export_plan(self, plan):
         status = self._plan_status(plan)
         item = {"execution_plan_name": plan["execution_plan_name"], "execution_plan_id": plan["execution_plan_id"],
@@ -47,7 +46,6 @@ class PlansMixin:
         if status == "CREATION_FAILED":
             item["status_message"] = plan["_problem"]
         return item
-
 
     def _new_plan(self, stack, name, description, config, now):
         instances, problem = plan_target(config, stack["agencies"])

@@ -177,4 +177,3 @@ class RunsMixin:
                                       "resource_name": resource["name"], "index": resource["index"],
                                       "physical_resource_id": resource["physical_resource_id"]})
         del self.stacks[(stack["project_id"], stack["stack_name"])]
-

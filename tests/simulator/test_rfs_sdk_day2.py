@@ -307,9 +307,8 @@ def test_encrypted_variables_need_an_agency_and_a_complete_kms_block(sim, client
 
     incomplete = rfs.VarsStructure(var_key="vpc_name", var_value=SECRET_VALUE,
                                    encryption=rfs.EncryptionStructure(kms=rfs.KmsStructure(id=KMS_KEY)))
-    message = refused(lambda: client.deploy_stack(rfs.DeployStackRequest(
-        client_request_id=rid(), stack_name=DEMO, body=rfs.DeployStackRequestBody(template_body=RFS_TEMPLATE,
-                                                                                   vars_structure=[incomplete]))),
-        400, "RF.10011001", "vars_structure[0].encryption.kms.cipher_text is required")
+    body = rfs.DeployStackRequestBody(template_body=RFS_TEMPLATE, vars_structure=[incomplete])
+    message = refused(lambda: client.deploy_stack(rfs.DeployStackRequest(client_request_id=rid(), stack_name=DEMO, body=body)),
+                      400, "RF.10011001", "vars_structure[0].encryption.kms.cipher_text is required")
     assert SECRET_VALUE not in message
     del sim
