@@ -569,6 +569,10 @@ events:
       description: How long the resource's change took.
       type: int
       returned: for the end of a resource's change
+    resource_key:
+      description: The instance's key (C(count) index or C(for_each) key), for an instance of a repeated resource.
+      type: raw
+      returned: for an instance of a repeated resource
 stale_plan:
   description: V(true) when the plan named by O(execution_plan_name) was refused as out of date.
   returned: on that failure

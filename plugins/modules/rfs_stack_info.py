@@ -278,6 +278,10 @@ stacks:
           description: How long the resource's change took.
           type: int
           returned: for the end of a resource's change
+        resource_key:
+          description: The instance's key (C(count) index or C(for_each) key), for an instance of a repeated resource.
+          type: raw
+          returned: for an instance of a repeated resource
 error:
   description: The failed HTTP call, and what the service answered.
   returned: on failure of an HTTP call
