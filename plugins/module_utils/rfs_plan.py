@@ -155,9 +155,20 @@ class PlanFlow:
         if self.description:
             body['description'] = self.description
         self.sent = True
-        answer, confirmed = send_once(
-            self.client, send=lambda: self.service.create_plan(self.stack_name, body),
-            took_effect=lambda: self.service.get_plan(self.stack_name, self.name, self.stack_id) is not None)
+        try:
+            answer, confirmed = send_once(
+                self.client, send=lambda: self.service.create_plan(self.stack_name, body),
+                took_effect=lambda: self.service.get_plan(self.stack_name, self.name, self.stack_id) is not None)
+        except HwCloudError as error:
+            if error.status != 409:
+                raise
+            # The name is taken by a plan made before this task: it is someone's, and is neither used nor deleted here.
+            self.sent = False
+            raise HwCloudError('RFS stack %s already has an execution plan named %s (execution_plan_name): nothing was planned. '
+                               'Apply that plan (state: present with execution_plan_name), or choose another name. (%s)'
+                               % (self.stack_name, self.name, error.message), status=error.status, code=error.code,
+                               service_message=error.service_message, request_id=error.request_id, body=error.body,
+                               method=error.method, url=error.url)
         self.plan_id = None if confirmed else answer_field(answer, 'execution_plan_id')
         plan = self.task.wait_for(plan_waiter(self.service, self.stack_name, self.name, self.stack_id), **self.details())
         self.plan_id = self.plan_id or plan.get('execution_plan_id')

@@ -297,3 +297,12 @@ def test_a_new_stack_is_not_created_from_a_template_that_does_not_parse(sim, run
     assert 'does not parse' in result['msg'] and 'RFS says: "' in result['msg']
     assert [entry['path'].rsplit('/', 1)[-1] for entry in calls(sim, 'POST')] == ['variables']
     assert stack_state(sim, 'web') is None
+
+
+def test_planned_under_a_name_already_taken_fails_and_leaves_that_plan_alone(sim, run):
+    assert run(state='planned', execution_plan_name='review-taken', **change_demo(sim))['changed'] is True
+    again = run(state='planned', execution_plan_name='review-taken', **change_demo(sim))
+    assert again.failed and again['changed'] is False
+    assert 'already has an execution plan named review-taken' in again['msg']
+    assert plans(sim) == {'review-taken': 'AVAILABLE'}
+    assert calls(sim, 'DELETE') == []
