@@ -86,7 +86,8 @@ options:
     type: dict
   execution_plan_name:
     description:
-      - With O(state=planned), the name the plan is kept under (default C(ansible-) and a random UUID).
+      - With O(state=planned), the name the plan is kept under (default C(ansible-) and a random UUID). A name already taken
+        on the stack fails the task, and that plan is left as it is.
       - With O(state=present), apply exactly this kept plan; O(template_body), O(template_uri) and vars are not allowed with it.
         A plan already C(APPLIED) is C(ok) (two reads, nothing else). A missing plan, one whose creation failed, or one that is out
         of date (RFS refuses it with 403 as the stack changed since) fails before anything is deployed, saying which.
