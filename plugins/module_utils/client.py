@@ -436,7 +436,7 @@ def send_once(client, send, took_effect, resend=True):
     otherwise it is resent, up to ``max_retries`` times; with ``resend=False``
     (a call whose effect a re-read cannot always show) it is never resent and
     the ``OutcomeUnknownError`` is raised. A resend that the
-    service refuses (400, 409) is re-read once more: the lost call may have landed
+    service refuses (400, 403, 409) is re-read once more: the lost call may have landed
     in between, and then the refusal only says the change is already there.
     Returns ``(answer, confirmed_by_read)``.
     """
@@ -455,7 +455,8 @@ def send_once(client, send, took_effect, resend=True):
             client.log('%s; a re-read shows it did not take effect, resending (%d of %d)'
                        % (lost.message, attempt, client.max_retries))
         except HwCloudError as refused:
-            if attempt and refused.status in (400, 409) and took_effect():
+            # 403: RFS refuses a change into a stack that is busy, which the lost call may have made it.
+            if attempt and refused.status in (400, 403, 409) and took_effect():
                 client.log('%s; a re-read shows the earlier call took effect, not sending it again' % refused.message)
                 return None, True
             raise

@@ -2,7 +2,10 @@
 # Copyright: hwcloud.cloud contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Resource Formation Service (RFS): stacks, their statuses and waiters, and the execution plan's life.
+"""Resource Formation Service (RFS): its calls, statuses and waiters, and how its answers are read.
+
+The template variables are in ``rfs_vars``, the execution plan's life in ``rfs_plan``, the
+stack's own life (create, delete, settings, recovery) in ``rfs_flow``.
 
 Every request carries its own ``Client-Request-Id`` (a fresh UUID, renewed on every resend:
 each HTTP request is a request of its own for the service and for support, and a resend
@@ -18,8 +21,8 @@ import re
 import uuid
 from urllib.parse import quote, urlencode
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import decode_json, send_once
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError, absent_on_404
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import decode_json
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, absent_on_404
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import ABSENT, Waiter
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import status_of as stack_status
 
@@ -27,6 +30,11 @@ CREATION_COMPLETE = 'CREATION_COMPLETE'
 DEPLOYMENT_COMPLETE = 'DEPLOYMENT_COMPLETE'
 DEPLOYMENT_IN_PROGRESS = 'DEPLOYMENT_IN_PROGRESS'
 DELETION_IN_PROGRESS = 'DELETION_IN_PROGRESS'
+DELETION_FAILED = 'DELETION_FAILED'
+DEPLOYMENT_FAILED = 'DEPLOYMENT_FAILED'
+ROLLBACK_COMPLETE = 'ROLLBACK_COMPLETE'
+ROLLBACK_FAILED = 'ROLLBACK_FAILED'
+ROLLBACK_IN_PROGRESS = 'ROLLBACK_IN_PROGRESS'
 IN_PROGRESS = frozenset(['DEPLOYMENT_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS', 'DELETION_IN_PROGRESS'])
 # A stack whose last deployment (or deletion) did not finish: applying a plan is how it is repaired.
 BROKEN = frozenset(['DEPLOYMENT_FAILED', 'ROLLBACK_FAILED', 'DELETION_FAILED'])
@@ -37,19 +45,14 @@ PLAN_AVAILABLE = 'AVAILABLE'
 PLAN_CREATION_FAILED = 'CREATION_FAILED'
 PLAN_APPLYING = frozenset(['APPLY_IN_PROGRESS', 'APPLIED'])
 PLAN_APPLIED = 'APPLIED'
-NO_OPERATION = 'NO_OPERATION'
-SUMMARY_KEYS = ('resource_add', 'resource_update', 'resource_delete', 'resource_import')
 # Set when the stack is created; RFS changes them on an existing stack with another call than a deployment.
 CREATION_OPTIONS = ('description', 'agencies', 'enable_auto_rollback', 'enable_deletion_protection')
 
 MAX_NAME = 128
-MAX_VARS = 100
 MAX_DESCRIPTION = 1024
 PAGE_LIMIT = 100
 # A letter (any script) first, then letters, digits, '_' and '-'.
 NAME_PATTERN = re.compile(r'[^\W\d_][\w-]*')
-# What a .tfvars file can declare without quoting.
-VAR_KEY_PATTERN = re.compile(r'[A-Za-z_][A-Za-z0-9_-]*')
 
 
 # ------------------------------------------------------------------ option rules
@@ -62,132 +65,7 @@ def check_name(option, value):
                                  'at most %d characters' % MAX_NAME)
 
 
-def check_vars(option, variables):
-    """``vars`` as RFS can take them: at most 100, names a .tfvars file can hold, no null."""
-    if variables is None:
-        return
-    if len(variables) > MAX_VARS:
-        raise InvalidOptionError(option, '<%d variables>' % len(variables), 'at most %d variables can be given' % MAX_VARS)
-    for key, value in variables.items():
-        if not VAR_KEY_PATTERN.fullmatch(key):
-            raise InvalidOptionError('%s.%s' % (option, key), value, 'a variable name starts with a letter or _ and holds only '
-                                     'ASCII letters, digits, _ and -')
-        problem = _unrenderable(value)
-        if problem:
-            raise InvalidOptionError('%s.%s' % (option, key), value, problem)
-
-
-def _unrenderable(value):
-    if value is None:
-        return 'a variable cannot be null: leave it out to use the template default'
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                return 'map keys must be strings'
-            problem = _unrenderable(item)
-            if problem:
-                return problem
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            problem = _unrenderable(item)
-            if problem:
-                return problem
-    elif not isinstance(value, (str, bool, int, float)):
-        return 'a variable must be a string, number, boolean, list or map, not %s' % type(value).__name__
-    return None
-
-
-# ------------------------------------------------------------------ vars
-
-def hcl_value(value):
-    """A value as .tfvars text; the same value always gives the same text (maps sorted by key)."""
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
-    if isinstance(value, str):
-        # ${ and %{ start template interpolation in HCL strings: doubled, they stand for themselves.
-        return json.dumps(value, ensure_ascii=False).replace('${', '$${').replace('%{', '%%{')
-    if isinstance(value, dict):
-        return '{%s}' % ', '.join('%s = %s' % (hcl_value(str(key)), hcl_value(value[key])) for key in sorted(value))
-    return '[%s]' % ', '.join(hcl_value(item) for item in value)
-
-
-def vars_fields(variables):
-    """``vars`` as RFS takes them: strings and numbers in ``vars_structure``, anything else in ``vars_body``."""
-    if variables is None:
-        return {}
-    structure, body = [], []
-    for key in sorted(variables):
-        value = variables[key]
-        if isinstance(value, str):
-            structure.append({'var_key': key, 'var_value': value})
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            # vars_structure holds strings only; RFS gives "10" to a number variable as 10.
-            structure.append({'var_key': key, 'var_value': json.dumps(value)})
-        else:
-            body.append('%s = %s' % (key, hcl_value(value)))
-    fields = {}
-    if structure:
-        fields['vars_structure'] = structure
-    if body:
-        fields['vars_body'] = '\n'.join(body) + '\n'
-    return fields
-
-
-def deployment_fields(template_body=None, template_uri=None, variables=None, vars_body=None, vars_uri=None):
-    """The template and vars part of a create, deploy or plan body; only what is set."""
-    given = (('template_body', template_body), ('template_uri', template_uri), ('vars_body', vars_body), ('vars_uri', vars_uri))
-    fields = dict((key, value) for key, value in given if value is not None)
-    fields.update(vars_fields(variables))
-    return fields
-
-
 # ------------------------------------------------------------------ reading answers
-
-def known_summary(summary):
-    """True when a plan's ``summary`` holds the counts RFS documents (and so can decide without the items)."""
-    return isinstance(summary, dict) and any(key in summary for key in SUMMARY_KEYS)
-
-
-def plan_changes(plan):
-    """True when the plan changes a resource: by its summary, or by its items when the summary is not one RFS documents."""
-    if known_summary(plan.get('summary')):
-        return any(_count(plan['summary'].get(key)) for key in SUMMARY_KEYS)
-    return any(item.get('action') != NO_OPERATION for item in plan.get('items') or [])
-
-
-def _count(value):
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 1
-
-
-def resource_address(item):
-    address = '%s.%s' % (item.get('resource_type'), item.get('resource_name'))
-    index = item.get('index')
-    if index not in (None, ''):
-        address += '[%s]' % (index if str(index).isdigit() else json.dumps(index))
-    return address
-
-
-def plan_diff(stack_name, plan):
-    """Diff mode: each resource the plan touches, its attributes before and after, and one line per action."""
-    before, after, lines = {}, {}, []
-    for item in plan.get('items') or []:
-        address, action = resource_address(item), item.get('action')
-        attributes = item.get('attributes') or []
-        if action != 'ADD':
-            before[address] = dict((attr.get('name'), attr.get('previous_value')) for attr in attributes)
-        if action != 'DELETE':
-            after[address] = dict((attr.get('name'), attr.get('target_value')) for attr in attributes)
-        names = ', '.join(str(attr.get('name')) for attr in attributes)
-        lines.append('%s %s%s' % (action, address, ' (%s)' % names if names else ''))
-    return {'before': before, 'after': after, 'before_header': 'RFS stack %s' % stack_name,
-            'after_header': 'execution plan %s' % plan.get('execution_plan_name'),
-            'prepared': '\n'.join(lines) + '\n' if lines else 'no resource changes\n'}
-
 
 def error_events_text(events):
     texts = []
@@ -226,6 +104,14 @@ def plan_item_objects(items, action):
     return items
 
 
+def resource_address(item):
+    address = '%s.%s' % (item.get('resource_type'), item.get('resource_name'))
+    index = item.get('index')
+    if index not in (None, ''):
+        address += '[%s]' % (index if str(index).isdigit() else json.dumps(index))
+    return address
+
+
 def _excerpt(value, limit=200):
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + '...'
@@ -236,17 +122,13 @@ def answer_field(answer, key):
     return answer.get(key) if isinstance(answer, dict) else None
 
 
-def new_plan_name():
-    # Plan names must start with a letter; a bare UUID may start with a digit.
-    return 'ansible-%s' % uuid.uuid4().hex
-
-
 class RfsService:
     """The RFS calls the collection needs, for one project."""
 
     def __init__(self, client, endpoint, project_id):
         self.client = client
-        self.stacks_url = '%s/v1/%s/stacks' % (endpoint.rstrip('/'), quote(project_id or '', safe=''))
+        self.project_url = '%s/v1/%s' % (endpoint.rstrip('/'), quote(project_id or '', safe=''))
+        self.stacks_url = self.project_url + '/stacks'
 
     # -------------------------------------------------------------- transport
 
@@ -302,6 +184,25 @@ class RfsService:
             return self.call('POST', self.stack_url(stack_name, 'deletion'), {'stack_id': stack_id, 'retain_all_resources': True},
                              action=action + ' (keeping its resources)')
         return self.call('DELETE', self.stack_url(stack_name), action=action, query=[('stack_id', stack_id)])
+
+    def update_stack(self, stack_name, body):
+        return self.call('PATCH', self.stack_url(stack_name), body, action='Updating the settings of RFS stack %s' % stack_name)
+
+    def continue_deployment(self, stack_name, stack_id):
+        return self.call('POST', self.stack_url(stack_name, 'continuations'), {'stack_id': stack_id},
+                         action='Continuing the failed deployment of RFS stack %s' % stack_name)
+
+    def continue_rollback(self, stack_name, stack_id):
+        return self.call('POST', self.stack_url(stack_name, 'rollbacks'), {'stack_id': stack_id},
+                         action='Continuing the failed rollback of RFS stack %s' % stack_name)
+
+    def template_variables(self, template_body=None, template_uri=None):
+        """The variables a template declares (``POST template-analyses/variables``); a template that does not parse is a 400."""
+        action = 'Analysing the template\'s variables'
+        body = dict((key, value) for key, value in (('template_body', template_body), ('template_uri', template_uri)) if value)
+        # Nothing changes on the service: a lost answer is asked again like a read.
+        answer = self.call('POST', self.project_url + '/template-analyses/variables', body, action=action, idempotent=True)
+        return answer_objects(answer, 'variables', action)
 
     def outputs(self, stack_name, stack_id=None):
         return self.pages(self.stack_url(stack_name, 'outputs'), 'outputs', 'Reading the outputs of RFS stack %s' % stack_name,
@@ -359,7 +260,7 @@ class RfsService:
                       done=lambda stack: stack_status(stack) not in IN_PROGRESS,
                       describe=describe_stack, report=lambda stack: {'stack': stack})
 
-    def deployment_waiter(self, stack_name, stack_id, deployment_id, with_template=True, before=None, plan_name=None):
+    def deployment_waiter(self, stack_name, stack_id, deployment_id, with_template=True, before=None, plan_name=None, recovery=None):
         """Until the deployment has finished: ``DEPLOYMENT_COMPLETE`` (``CREATION_COMPLETE`` for a stack without a template).
 
         A failed deployment ends the wait with the stack's ``status_message`` and its ``ERROR`` events.
@@ -379,9 +280,17 @@ class RfsService:
         - without a plan, the stack's ``update_time`` differs from the one before; when it has none, there
           is nothing to tell the deployments apart, and the status is taken as it is.
         The update_time is not used with a plan: whether making a plan changes it is not documented.
+
+        ``recovery`` is ``'continuation'`` or ``'rollback'`` for a continued failed deployment or rollback: the
+        first ends like a deployment, the second in ``ROLLBACK_COMPLETE`` (and fails only in ``ROLLBACK_FAILED``).
+        A failed wait reports the deployment's ``events`` (read for its reason).
         """
         done_status = DEPLOYMENT_COMPLETE if with_template else CREATION_COMPLETE
+        ended_failed = DEPLOYMENT_ENDED_FAILED
+        if recovery == 'rollback':
+            done_status, ended_failed = ROLLBACK_COMPLETE, frozenset([ROLLBACK_FAILED])
         proven = [before is None]
+        events = [None]
 
         def read():
             stack = self.get_stack(stack_name, stack_id)
@@ -393,8 +302,9 @@ class RfsService:
             status = stack_status(stack)
             if status == ABSENT:
                 return 'the stack no longer exists'
-            if proven[0] and status in DEPLOYMENT_ENDED_FAILED:
-                return self.failure_reason(stack_name, stack, deployment_id)
+            if proven[0] and status in ended_failed:
+                reason, events[0] = self.failure_reason(stack_name, stack, deployment_id)
+                return reason
             return None
 
         def describe(stack):
@@ -405,7 +315,7 @@ class RfsService:
         # The name goes into a timeout's message: with both ids the user can follow the deployment up.
         return Waiter('deployment %s of RFS stack %s (stack_id %s)' % (deployment_id or '(id unknown)', stack_name, stack_id or 'unknown'),
                       read=read, done=lambda stack: proven[0] and stack_status(stack) == done_status, failed=failed, describe=describe,
-                      report=lambda stack: {'stack': stack, 'deployment_id': deployment_id})
+                      report=lambda stack: {'stack': stack, 'deployment_id': deployment_id, 'events': events[0]})
 
     def _shows_this_deployment(self, stack, before, stack_name, plan_name, stack_id):
         """Whether ``stack``, read after a deployment was asked for, shows that deployment (see ``deployment_waiter``)."""
@@ -418,43 +328,62 @@ class RfsService:
             return True
         return stack.get('update_time') != before.get('update_time')
 
-    def deletion_waiter(self, stack_name, stack_id):
-        """Until the stack reads 404; ``DELETION_FAILED`` ends the wait."""
+    def deletion_waiter(self, stack_name, stack_id, before=None):
+        """Until the stack reads 404; ``DELETION_FAILED`` of this deletion ends the wait.
+
+        ``before`` is the stack as read before the deletion was asked for. RFS answers the delete before the
+        stack shows ``DELETION_IN_PROGRESS``; a stack whose last deletion failed still reads ``DELETION_FAILED``
+        for a moment, which would fail a deletion that is about to succeed. That status counts only once a read
+        proved it is this deletion's: another status was seen in between, or ``update_time`` moved (without an
+        ``update_time`` on either read there is nothing to tell them apart, and the status is taken as it is).
+        """
+        proven = [stack_status(before) != DELETION_FAILED]
+
+        def read():
+            stack = self.get_stack(stack_name, stack_id)
+            if not proven[0] and stack is not None:
+                moved = stack.get('update_time') is None or before.get('update_time') is None \
+                    or stack.get('update_time') != before.get('update_time')
+                proven[0] = stack_status(stack) != DELETION_FAILED or moved
+            return stack
+
         def failed(stack):
-            if stack_status(stack) == 'DELETION_FAILED':
-                return self.failure_reason(stack_name, stack, None)
+            if proven[0] and stack_status(stack) == DELETION_FAILED:
+                return self.failure_reason(stack_name, stack, None)[0]
             return None
 
-        return Waiter('deletion of RFS stack %s' % stack_name,
-                      read=lambda: self.get_stack(stack_name, stack_id),
+        return Waiter('deletion of RFS stack %s (stack_id %s)' % (stack_name, stack_id or 'unknown'), read=read,
                       done=lambda stack: stack is None, failed=failed, describe=describe_stack,
                       report=lambda stack: {'stack': stack})
 
     def failure_reason(self, stack_name, stack, deployment_id):
-        """``status_message`` and the text of the ``ERROR`` events (of that deployment, when its id is known)."""
+        """``(reason, events)``: ``status_message`` and the text of the ``ERROR`` events, and the events read
+        (of that deployment when its id is known, newest first; ``None`` when they could not be read)."""
         reason = 'status %s: %s' % (stack.get('status'), stack.get('status_message') or 'no status message')
         try:
-            errors = error_events_text(self.events(stack_name, stack.get('stack_id'), deployment_id))
+            events = newest_first(self.events(stack_name, stack.get('stack_id'), deployment_id))
+            errors = error_events_text(events)
         except HwCloudError as error:
-            errors = ['(the events could not be read: %s)' % error.message]
+            events, errors = None, ['(the events could not be read: %s)' % error.message]
         if errors:
             reason += '; ERROR events: %s' % '; '.join(errors)
-        return reason
+        return reason, events
 
-    def plan_waiter(self, stack_name, plan_name, stack_id):
-        """Until the plan is ``AVAILABLE``; ``CREATION_FAILED`` ends the wait with its ``status_message``."""
-        def failed(plan):
-            if plan is None:
-                return 'the plan no longer exists'
-            if plan.get('status') == PLAN_CREATION_FAILED:
-                return 'status %s: %s' % (PLAN_CREATION_FAILED, plan.get('status_message') or 'no status message')
+    def deployment_events(self, stack_name, stack_id, deployment_id):
+        """Every event of one deployment, newest first; ``None`` when its id is unknown (a lost answer)."""
+        if not deployment_id:
             return None
+        return newest_first(self.events(stack_name, stack_id, deployment_id))
 
-        return Waiter('execution plan %s of RFS stack %s' % (plan_name, stack_name),
-                      read=lambda: self.get_plan(stack_name, plan_name, stack_id),
-                      done=lambda plan: plan is not None and plan.get('status') == PLAN_AVAILABLE, failed=failed,
-                      describe=lambda plan: 'status %s' % (plan or {}).get('status', ABSENT),
-                      report=lambda plan: {'execution_plan': plan})
+
+def newest_first(events):
+    """Events newest first, whatever order the service lists them in (``time`` as ISO 8601 text sorts as time)."""
+    return sorted(events, key=lambda event: str(event.get('time') or ''), reverse=True)
+
+
+def is_refusal(error):
+    """A change the service refused with 403: RFS says that for a busy stack and a stale plan, not only for a missing right."""
+    return isinstance(error, HwCloudError) and error.status == 403 and error.method not in (None, 'GET')
 
 
 def request_id_header():
@@ -465,196 +394,3 @@ def describe_stack(stack):
     if stack is None:
         return 'the stack is gone'
     return 'status %s%s' % (stack.get('status'), ' (%s)' % stack['status_message'] if stack.get('status_message') else '')
-
-
-# ------------------------------------------------------------------ the stack's life
-
-def settle_stack(service, stack_name, stack, wait_for=None, details=None):
-    """A busy stack once it has settled; without ``wait_for`` (no wait), a failure: nothing goes into a busy stack.
-
-    ``details`` go into the failure's result, so that it has the module's keys.
-    """
-    if wait_for is None:
-        raise HwCloudError('RFS stack %s is %s: nothing is deployed into or deleted from a busy stack. '
-                           'Set wait: true to wait for it to settle first.' % (stack_name, stack_status(stack)), details=details)
-    return wait_for(service.settled_waiter(stack_name, stack.get('stack_id')), **(details or {}))
-
-
-def creation_body(stack_name, fields, options):
-    """The body that creates a stack: its template and vars ``fields`` and the creation ``options`` that are set."""
-    body = dict(fields, stack_name=stack_name)
-    body.update((key, value) for key, value in options.items() if value is not None)
-    return body
-
-
-def creation_options_unchanged(stack, options):
-    """Warnings for the creation options given that differ from the existing stack's: a deployment does not change them."""
-    return ['%s differs from the stack\'s (%s); it is used when a stack is created, and was not changed.' % (key, stack.get(key))
-            for key in CREATION_OPTIONS if options.get(key) is not None and stack.get(key) is not None and options[key] != stack.get(key)]
-
-
-def status_diff(stack_name, before, after):
-    """Diff mode for a creation or deletion: the stack's status before and after."""
-    return {'before': {'stack_name': stack_name, 'status': before}, 'after': {'stack_name': stack_name, 'status': after}}
-
-
-def follow(wait_for, waiter, read, **details):
-    """The stack after an action: ``wait_for(waiter, **details)``, or with ``wait_for`` ``None`` (no wait) one ``read()``."""
-    if wait_for is None:
-        return read()
-    return wait_for(waiter, **details)
-
-
-def create_stack(service, body, with_template, wait_for=None):
-    """Create a stack (and deploy its template) at most once; returns ``(stack, deployment_id)``.
-
-    ``wait_for`` as for ``PlanFlow``, or ``None`` to read the stack once instead of waiting.
-    """
-    name = body['stack_name']
-    answer, _confirmed = send_once(service.client, send=lambda: service.create_stack(body),
-                                   took_effect=lambda: service.get_stack(name) is not None)
-    stack_id, deployment_id = answer_field(answer, 'stack_id'), answer_field(answer, 'deployment_id')
-    stack = follow(wait_for, service.deployment_waiter(name, stack_id, deployment_id, with_template=with_template),
-                   lambda: service.get_stack(name, stack_id), deployment_id=deployment_id, changed=True)
-    return stack, deployment_id
-
-
-def delete_stack(service, stack_name, stack, retain_all_resources=False, wait_for=None):
-    """Delete a stack at most once; returns it as it then reads (``None`` once gone, which a wait ends on)."""
-    stack_id = stack.get('stack_id')
-
-    def took_effect():
-        return stack_status(service.get_stack(stack_name, stack_id)) in (ABSENT, DELETION_IN_PROGRESS)
-
-    send_once(service.client, send=lambda: service.delete_stack(stack_name, stack_id, retain_all_resources), took_effect=took_effect)
-    return follow(wait_for, service.deletion_waiter(stack_name, stack_id), lambda: service.get_stack(stack_name, stack_id),
-                  stack=stack, changed=True)
-
-
-def outputs_of(service, stack_name, stack):
-    """The outputs of a deployed stack; ``None`` for any other."""
-    if stack_status(stack) != DEPLOYMENT_COMPLETE:
-        return None
-    return service.outputs(stack_name, stack.get('stack_id'))
-
-
-# ------------------------------------------------------------------ the plan's life
-
-class PlanFlow:
-    """One execution plan from creation to its end: applied, or deleted. Never left behind.
-
-    ``wait_for(waiter, **details)`` runs a waiter on the task's budget (``HwCloudModule.wait_for``).
-    Use ``with PlanFlow(...) as flow:`` so that a plan that was not applied is deleted however the block ends.
-    """
-
-    def __init__(self, service, stack_name, stack_id, fields, wait_for, description=None):
-        self.service = service
-        self.client = service.client
-        self.stack_name = stack_name
-        self.stack_id = stack_id
-        self.fields = fields
-        self.wait_for = wait_for
-        self.description = description
-        self.name = new_plan_name()
-        self.plan_id = None
-        self.sent = False
-        self.applied = False
-        # The apply was sent and its answer lost for good: the plan may be applying, and is not deleted.
-        self.apply_unknown = False
-        self.deleted = False
-        self.deployment_id = None
-        self.result = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, error_type, error, trace):
-        if self.sent and not self.applied and not self.apply_unknown:
-            self.delete(error)
-        return False
-
-    def details(self):
-        return {'plan': self.result or {'execution_plan_name': self.name, 'execution_plan_id': self.plan_id}}
-
-    def make(self, price=False):
-        """Create the plan, wait until it is AVAILABLE, read its items (and price); returns the plan's result."""
-        body = dict(self.fields, execution_plan_name=self.name)
-        if self.stack_id:
-            body['stack_id'] = self.stack_id
-        if self.description:
-            body['description'] = self.description
-        self.sent = True
-        answer, confirmed = send_once(
-            self.client, send=lambda: self.service.create_plan(self.stack_name, body),
-            took_effect=lambda: self.service.get_plan(self.stack_name, self.name, self.stack_id) is not None)
-        self.plan_id = None if confirmed else (answer or {}).get('execution_plan_id')
-        plan = self.wait_for(self.service.plan_waiter(self.stack_name, self.name, self.stack_id), **self.details())
-        self.plan_id = self.plan_id or plan.get('execution_plan_id')
-        self.result = {'execution_plan_name': self.name, 'execution_plan_id': self.plan_id, 'status': plan.get('status'),
-                       'summary': plan.get('summary'), 'items': None, 'applied': False, 'deleted': False}
-        if not known_summary(self.result['summary']) or plan_changes(self.result):
-            self.result['items'] = self.service.plan_items(self.stack_name, self.name, self.stack_id)
-        else:
-            # A zero summary says there are no items to read: one call less on every no-op run.
-            # Any other summary (none, {}, keys in another casing) says nothing: the items decide.
-            self.result['items'] = []
-        if price:
-            self.result['price'] = self.service.plan_prices(self.stack_name, self.name, self.stack_id)
-        return self.result
-
-    def apply(self):
-        """Apply this very plan, at most once; returns the deployment id (``None`` when a re-read proved the apply)."""
-        def took_effect():
-            plan = self.service.get_plan(self.stack_name, self.name, self.stack_id)
-            if plan is not None and plan.get('status') in PLAN_APPLYING:
-                return True
-            return stack_status(self.service.get_stack(self.stack_name, self.stack_id)) == DEPLOYMENT_IN_PROGRESS
-
-        try:
-            answer, confirmed = send_once(self.client, send=lambda: self.service.apply_plan(self.stack_name, self.name, self.stack_id, self.plan_id),
-                                          took_effect=took_effect)
-        except OutcomeUnknownError as error:
-            # Deleting a plan whose apply may have landed could cut into its deployment: it is left for the user to check.
-            self.apply_unknown = True
-            error.message += ('; the execution plan %s of RFS stack %s may be being applied, so it was not deleted. Check it: its status '
-                              '(GET .../stacks/%s/execution-plans/%s/metadata) is APPLY_IN_PROGRESS or APPLIED if it was applied, '
-                              'and the stack\'s events (rfs_stack_info with events: true) show its deployment; '
-                              'delete the plan if it is still AVAILABLE' % (self.name, self.stack_name, self.stack_name, self.name))
-            error.args = (error.message,)
-            error.details.setdefault('plan', self.details()['plan'])
-            raise
-        self.applied = True
-        self.result['applied'] = True
-        self.deployment_id = None if confirmed else answer_field(answer, 'deployment_id')
-        return self.deployment_id
-
-    def follow(self, before, wait):
-        """The stack after this plan's apply: with ``wait``, once its deployment has ended; else as read at once.
-
-        ``before`` is the stack as read before the plan was made (see ``RfsService.deployment_waiter``).
-        """
-        waiter = self.service.deployment_waiter(self.stack_name, self.stack_id, self.deployment_id, before=before, plan_name=self.name)
-        return follow(self.wait_for if wait else None, waiter, lambda: self.service.get_stack(self.stack_name, self.stack_id),
-                      deployment_id=self.deployment_id, plan=self.result, changed=True)
-
-    def delete(self, pending=None):
-        """Delete the plan; when that fails, say so in the error that ends the task (``pending`` or a new one)."""
-        try:
-            self.service.delete_plan(self.stack_name, self.name, self.stack_id, self.plan_id)
-        except HwCloudError as error:
-            note = 'the execution plan %s of RFS stack %s could not be deleted (%s): delete it by hand' % (self.name, self.stack_name, error.message)
-            if isinstance(pending, HwCloudError):
-                pending.message += '; ' + note
-                pending.args = (pending.message,)
-                pending.details.setdefault('plan', self.details()['plan'])
-                return
-            if pending is None:
-                raise HwCloudError(note[0].upper() + note[1:], details=self.details())
-            if isinstance(pending, Exception):
-                # Any other error would end the task on its own, and the plan left behind would go unsaid.
-                raise HwCloudError('Unexpected %s: %s. This is a bug in hwcloud.cloud; please report it. Also, %s'
-                                   % (type(pending).__name__, pending, note), details=self.details()) from pending
-            return
-        self.deleted = True
-        if self.result is not None:
-            self.result['deleted'] = True

@@ -71,7 +71,7 @@ EXAMPLES = r'''
 RETURN = r'''
 stacks:
   description:
-    - The stacks, oldest first as RFS lists them; an empty list when O(stack_name) names no stack.
+    - The stacks, newest first as RFS lists them; an empty list when O(stack_name) names no stack.
     - With O(stack_name) each is the stack's metadata (vars, agencies and settings included);
       without, the fields of the list call.
   returned: always
@@ -87,9 +87,11 @@ stacks:
       type: str
       returned: always
     status:
-      description: The stack's status, for example C(DEPLOYMENT_COMPLETE) or C(DEPLOYMENT_FAILED).
+      description: C(CREATION_COMPLETE), C(DEPLOYMENT_IN_PROGRESS), C(DEPLOYMENT_COMPLETE), C(DEPLOYMENT_FAILED),
+        C(ROLLBACK_IN_PROGRESS), C(ROLLBACK_COMPLETE), C(ROLLBACK_FAILED), C(DELETION_IN_PROGRESS) or C(DELETION_FAILED).
       type: str
       returned: always
+      sample: DEPLOYMENT_COMPLETE
     status_message:
       description: What went wrong, on a failed status.
       type: str
@@ -97,6 +99,64 @@ stacks:
     description:
       description: Description of the stack.
       type: str
+      returned: when the service returns it
+    vars_structure:
+      description: The string variables of the last deployment; an encrypted one without its value.
+      type: list
+      elements: dict
+      returned: with O(stack_name), when the service returns them
+      contains:
+        var_key:
+          description: Name of the variable.
+          type: str
+          returned: always
+        var_value:
+          description: Its value (not shown for an encrypted variable).
+          type: str
+          returned: when not encrypted
+        encryption:
+          description: For an encrypted variable, C(kms) with the C(id) of the KMS key.
+          type: dict
+          returned: when encrypted
+          contains:
+            kms:
+              description: The KMS key (C(id)) that decrypts the value.
+              type: dict
+              returned: always
+              contains:
+                id:
+                  description: ID of the KMS key.
+                  type: str
+                  returned: always
+    vars_body:
+      description: The C(.tfvars) text of the last deployment.
+      type: str
+      returned: when the service returns it
+    vars_uri_content:
+      description: The content of the vars file of the last deployment, when it came from a URI.
+      type: str
+      returned: when the service returns it
+    agencies:
+      description: The stack's agencies.
+      type: list
+      elements: dict
+      returned: with O(stack_name), when the service returns them
+      contains:
+        provider_name:
+          description: Provider the agency is for.
+          type: str
+          returned: always
+        agency_name:
+          description: Name of the IAM agency.
+          type: str
+          returned: always
+    enable_auto_rollback:
+      description: Whether a failed deployment is rolled back.
+      type: bool
+      returned: when the service returns it
+    enable_deletion_protection:
+      description: Whether deletion is refused.
+      type: bool
       returned: when the service returns it
     create_time:
       description: Creation time.
@@ -107,21 +167,167 @@ stacks:
       type: str
       returned: when the service returns it
     outputs:
-      description: The stack's outputs (C(name), C(description), C(type), C(value), C(sensitive)).
+      description: The stack's outputs.
       type: list
       elements: dict
       returned: when O(outputs=true)
+      contains:
+        name:
+          description: Name of the output.
+          type: str
+          returned: always
+        description:
+          description: Its description.
+          type: str
+          returned: when the template gives one
+        type:
+          description: Its type.
+          type: str
+          returned: always
+        value:
+          description: Its value (text, as RFS gives it).
+          type: raw
+          returned: always
+        sensitive:
+          description: Whether the template marks it sensitive.
+          type: bool
+          returned: always
     resources:
-      description: The stack's resources (C(logical_resource_type), C(logical_resource_name),
-        C(physical_resource_id), C(physical_resource_name), C(resource_status), ...).
+      description: The stack's resources (brief while a deployment runs).
       type: list
       elements: dict
       returned: when O(resources=true)
+      contains:
+        logical_resource_type:
+          description: Type of the resource in the template.
+          type: str
+          returned: always
+        logical_resource_name:
+          description: Name of the resource in the template.
+          type: str
+          returned: always
+        physical_resource_id:
+          description: ID of the resource in the cloud.
+          type: str
+          returned: once it exists
+        physical_resource_name:
+          description: Name of the resource in the cloud.
+          type: str
+          returned: once it exists
+        resource_status:
+          description: Status of the resource.
+          type: str
+          returned: always
+        status_message:
+          description: What went wrong, on a failed status.
+          type: str
+          returned: when the service returns it
+        index_key:
+          description: The instance's index, for a resource with C(count) or C(for_each).
+          type: str
+          returned: when the service returns it
+        resource_attributes:
+          description: The resource's attributes (C(key), C(value)).
+          type: list
+          elements: dict
+          returned: when the service returns them
+          contains:
+            key:
+              description: Name of the attribute.
+              type: str
+              returned: always
+            value:
+              description: Its value (text).
+              type: str
+              returned: always
     events:
-      description: The stack's events, oldest first (C(time), C(event_type), C(event_message), C(resource_type), C(resource_name), ...).
+      description: The stack's events, newest first as RFS lists them.
       type: list
       elements: dict
       returned: when O(events=true)
+      contains:
+        time:
+          description: When it happened.
+          type: str
+          returned: always
+        event_type:
+          description: C(LOG), C(ERROR), C(DRIFT), C(SUMMARY), C(CREATION_*), C(DELETION_*), C(UPDATE_*).
+          type: str
+          returned: always
+        event_message:
+          description: What happened.
+          type: str
+          returned: always
+        resource_type:
+          description: Type of the resource concerned.
+          type: str
+          returned: for a resource's event
+        resource_name:
+          description: Name of the resource concerned.
+          type: str
+          returned: for a resource's event
+        resource_id_key:
+          description: Name of the resource's ID attribute.
+          type: str
+          returned: for a resource's event
+        resource_id_value:
+          description: The resource's ID.
+          type: str
+          returned: for a resource's event
+        elapsed_seconds:
+          description: How long the resource's change took.
+          type: int
+          returned: for the end of a resource's change
+        resource_key:
+          description: The instance's key (C(count) index or C(for_each) key), for an instance of a repeated resource.
+          type: raw
+          returned: for an instance of a repeated resource
+error:
+  description: The failed HTTP call, and what the service answered.
+  returned: on failure of an HTTP call
+  type: dict
+  contains:
+    status:
+      description: HTTP status code.
+      type: int
+      returned: always
+      sample: 403
+    code:
+      description: The service's error code (C(error_code)), or V(null).
+      type: str
+      returned: always
+      sample: RF.10012519
+    message:
+      description: The service's error message, or the start of a body that is not JSON, or V(null).
+      type: str
+      returned: always
+    request_id:
+      description: The request ID to quote to support, or V(null).
+      type: str
+      returned: always
+    method:
+      description: HTTP method of the failed call.
+      type: str
+      returned: always
+      sample: POST
+    url:
+      description: URL of the failed call.
+      type: str
+      returned: always
+    body:
+      description: The response body, parsed when it is JSON, otherwise its first 300 characters.
+      type: raw
+      returned: always
+invalid_option:
+  description: The option whose value broke a rule, when the task failed on it before any call.
+  returned: on failure of an option check
+  type: str
+  sample: vars
+retries:
+  description: One line per retried HTTP call (what failed, and the wait before the next attempt).
+  returned: at verbosity 3 (C(-vvv)) or more, when a call was retried
+  type: list
+  elements: str
 credentials_source:
   description:
     - Where the task's credentials came from, never the credentials themselves.

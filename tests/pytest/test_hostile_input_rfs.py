@@ -68,6 +68,10 @@ def validate_rfs_body(entry, body, module_args):
             return None if set(body) <= {"stack_id", "execution_plan_id"} else "apply body %r" % body
         elif path.endswith("/deletion"):
             return None if set(body) == {"stack_id", "retain_all_resources"} else "deletion body %r" % body
+        elif path.endswith("/template-analyses/variables"):
+            return None if len(body) == 1 and set(body) <= {"template_body", "template_uri"} else "analysis body %r" % body
+        elif path.endswith(("/continuations", "/rollbacks")):
+            return None if set(body) == {"stack_id"} else "recovery body %r" % body
         else:
             return "unexpected POST %s" % path
         unknown = set(body) - set(known)
@@ -110,7 +114,7 @@ def rfs_stack_args(draw):
         elif draw(st.booleans()):
             args["vars_body"] = 'name = "y"\n'
     if draw(st.booleans()):
-        args["state"] = draw(st.sampled_from(["present", "absent"]))
+        args["state"] = draw(st.sampled_from(["present", "absent", "planned"]))
         if args["state"] == "absent":
             for option in ("template_body", "vars", "vars_body"):
                 args.pop(option, None)
@@ -120,11 +124,16 @@ def rfs_stack_args(draw):
     if draw(st.booleans()):
         args["agencies"] = draw(st.lists(st.fixed_dictionaries({"provider_name": st.one_of(st.just("huaweicloud"), WEIRD_TEXT),
                                                                 "agency_name": st.one_of(st.just("rfs_admin"), TEXT)}), max_size=2))
-    for flag in ("enable_auto_rollback", "enable_deletion_protection", "estimate_price"):
+    if draw(st.integers(0, 3)) == 0:
+        args["execution_plan_name"] = draw(st.one_of(st.just("review-1"), TEXT))
+    if draw(st.integers(0, 3)) == 0:
+        args["encrypted_vars"] = {"name": {"value": draw(TEXT), "kms_key_id": "kms-1", "cipher_text": draw(TEXT)}}
+    for flag in ("enable_auto_rollback", "enable_deletion_protection", "estimate_price", "continue_failed"):
         if draw(st.booleans()):
             args[flag] = draw(st.booleans())
     args.update(draw(hostile_overrides(["stack_name", "stack_id", "state", "template_body", "template_uri", "vars", "vars_body",
-                                        "vars_uri", "description", "agencies", "retain_all_resources", "estimate_price"])))
+                                        "vars_uri", "description", "agencies", "retain_all_resources", "estimate_price",
+                                        "execution_plan_name", "continue_failed", "encrypted_vars"])))
     return args
 
 

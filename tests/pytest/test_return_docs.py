@@ -325,13 +325,7 @@ for _name, _outcomes in (("cdm_link", CDM_LINK), ("cdm_job", CDM_JOB), ("cdm_job
     if importlib.util.find_spec("ansible_collections.hwcloud.cloud.plugins.modules." + _name) is not None:
         TABLE[_name] = _outcomes
 # Rows whose module's RETURN is known to miss keys, with the reason: (module, outcome) -> reason.
-RFS_GAP = "rfs RETURN fixed on w/rfs"
-KNOWN_GAPS = dict(((module, name), RFS_GAP) for module, name in [
-    ("rfs_stack", "busy-no-wait"), ("rfs_stack", "changed-and-waited"), ("rfs_stack", "check-mode-with-diff"),
-    ("rfs_stack", "created-and-waited"), ("rfs_stack", "deployment-failed"), ("rfs_stack", "unchanged"),
-    ("rfs_stack", "invalid-option"), ("rfs_stack_info", "by-name"), ("rfs_stack_info", "check-mode"),
-    ("rfs_stack_info", "every-stack-in-full"), ("rfs_stack_info", "invalid-option"),
-])
+KNOWN_GAPS = {}
 CDM_GAP = "nested keys of the CDM job modules' RETURN (submissions, the cluster of a refusal) are documented on w/cdmjobs"
 KNOWN_GAPS.update(((module, name), CDM_GAP) for module, name in [
     ("cdm_job_info", "check-mode"), ("cdm_job_info", "cluster-not-running"), ("cdm_job_info", "every-job"),

@@ -99,6 +99,8 @@ RFS_NOOP_ARGS = {'stack_name': RFS_STACK, 'template_body': _RFS_SEED['template_b
 # A short interval, so that the plan's wait does not hide the rest of the task; and the default.
 RFS_FAST_POLL = 0.1
 RFS_DEFAULT_POLL = 5
+# state: planned with another VPC name: a plan that changes a resource, kept for approval (read stack, make, read, items).
+RFS_PLANNED_ARGS = dict(RFS_NOOP_ARGS, state='planned', vars={'vpc_name': 'bench-vpc'})
 # rfs_stack_info lists every stack: the seed's 2 and these, 300 in all, 3 pages of 100.
 RFS_LISTED_STACKS = 300
 RFS_EXTRA_STACKS = tuple(Reset('/_sim/rfs_stacks', {'stack_name': 'bench-rfs-%03d' % index}) for index in range(RFS_LISTED_STACKS - 2))
@@ -132,6 +134,9 @@ SCENARIOS = [
     Scenario('rfs-noop-default', 'rfs_stack rerun, no change, poll_interval: %s (default), token' % RFS_DEFAULT_POLL,
              'hwcloud.cloud.rfs_stack', dict(RFS_NOOP_ARGS, poll_interval=RFS_DEFAULT_POLL), RFS_STACK_SETTLED,
              changed=False, max_calls=5, exact_calls=5, max_n=2, diagnosed=False),
+    Scenario('rfs-planned', 'rfs_stack state: planned, a change kept for approval, poll_interval: %s (default), token'
+             % RFS_DEFAULT_POLL, 'hwcloud.cloud.rfs_stack', dict(RFS_PLANNED_ARGS, poll_interval=RFS_DEFAULT_POLL), RFS_STACK_SETTLED,
+             changed=True, max_calls=4, exact_calls=4, max_n=2, diagnosed=False),
     Scenario('rfs-info', 'rfs_stack_info, %d stacks, token' % RFS_LISTED_STACKS, 'hwcloud.cloud.rfs_stack_info', {}, None,
              changed=False, max_calls=3, exact_calls=3, setup=RFS_EXTRA_STACKS),
 ]

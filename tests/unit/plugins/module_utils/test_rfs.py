@@ -14,7 +14,9 @@ import re
 import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import HwCloudClient, TokenAuth
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_plan
+from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs_vars
+from ansible_collections.hwcloud.cloud.plugins.module_utils.client import HwCloudClient, TokenAuth, send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, WaitTimeoutError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
 
@@ -34,6 +36,19 @@ def wait_for(waiter, **details):
     return waiter.wait(Deadline(10), 0.05, details=details)
 
 
+class Task:
+    """What the flows need of the running module: its wait on one budget, and its one way of sending a change."""
+
+    def __init__(self, service, wait=wait_for):
+        self.client = service.client
+        self.wait_for = wait
+        self.sent = False
+
+    def send_once(self, send, took_effect=None, resend=False):
+        self.sent = True
+        return send_once(self.client, send, took_effect or (lambda: False), resend=resend)
+
+
 def demo_template(sim):
     return [s for s in sim.state.export()['rfs_stacks'] if s['stack_name'] == DEMO][0]['template_body']
 
@@ -49,34 +64,34 @@ def rfs_calls(sim, method=None, path=None):
 # ------------------------------------------------------------------ vars
 
 def test_strings_and_numbers_go_in_vars_structure_as_strings_and_the_rest_in_vars_body():
-    fields = rfs.vars_fields({'name': 'web', 'size': 20, 'ratio': 0.5, 'on': True, 'zones': ['a', 'b'],
-                              'tags': {'z': 'last', 'env': 'prod'}})
+    fields = rfs_vars.vars_fields({'name': 'web', 'size': 20, 'ratio': 0.5, 'on': True, 'zones': ['a', 'b'],
+                                   'tags': {'z': 'last', 'env': 'prod'}})
     assert fields['vars_structure'] == [{'var_key': 'name', 'var_value': 'web'}, {'var_key': 'ratio', 'var_value': '0.5'},
                                         {'var_key': 'size', 'var_value': '20'}]
     assert fields['vars_body'] == 'on = true\ntags = {"env" = "prod", "z" = "last"}\nzones = ["a", "b"]\n'
 
 
 def test_vars_body_is_the_same_text_whatever_the_order_of_the_keys():
-    one = rfs.vars_fields({'b': {'y': 1, 'x': [True, {'k': 'v'}]}, 'a': False})
-    two = rfs.vars_fields({'a': False, 'b': {'x': [True, {'k': 'v'}], 'y': 1}})
+    one = rfs_vars.vars_fields({'b': {'y': 1, 'x': [True, {'k': 'v'}]}, 'a': False})
+    two = rfs_vars.vars_fields({'a': False, 'b': {'x': [True, {'k': 'v'}], 'y': 1}})
     assert one == two == {'vars_body': 'a = false\nb = {"x" = [true, {"k" = "v"}], "y" = 1}\n'}
 
 
 def test_strings_in_vars_body_are_quoted_and_keep_interpolation_markers_literal():
-    body = rfs.vars_fields({'list': ['say "hi"\n', '${var.x}', '%{if}']})['vars_body']
+    body = rfs_vars.vars_fields({'list': ['say "hi"\n', '${var.x}', '%{if}']})['vars_body']
     assert body == 'list = ["say \\"hi\\"\\n", "$${var.x}", "%%{if}"]\n'
 
 
 def test_only_strings_give_no_vars_body_and_no_vars_give_nothing():
-    assert rfs.vars_fields({'a': 'x'}) == {'vars_structure': [{'var_key': 'a', 'var_value': 'x'}]}
-    assert rfs.vars_fields(None) == {}
-    assert rfs.vars_fields({}) == {}
+    assert rfs_vars.vars_fields({'a': 'x'}) == {'vars_structure': [{'var_key': 'a', 'var_value': 'x'}]}
+    assert rfs_vars.vars_fields(None) == {}
+    assert rfs_vars.vars_fields({}) == {}
 
 
 def test_deployment_fields_carry_only_what_is_set():
-    assert rfs.deployment_fields(template_body='t', variables={'n': 1}) == {
+    assert rfs_vars.deployment_fields(template_body='t', variables={'n': 1}) == {
         'template_body': 't', 'vars_structure': [{'var_key': 'n', 'var_value': '1'}]}
-    assert rfs.deployment_fields(template_uri='https://b/t.tf', vars_uri='https://b/v.tfvars') == {
+    assert rfs_vars.deployment_fields(template_uri='https://b/t.tf', vars_uri='https://b/v.tfvars') == {
         'template_uri': 'https://b/t.tf', 'vars_uri': 'https://b/v.tfvars'}
 
 
@@ -96,9 +111,9 @@ def test_stack_names_that_rfs_refuses_fail_naming_option_value_and_rule(name):
 
 
 def test_at_most_100_vars():
-    rfs.check_vars('vars', dict(('v%d' % i, 'x') for i in range(100)))
+    rfs_vars.check_vars('vars', dict(('v%d' % i, 'x') for i in range(100)))
     with pytest.raises(InvalidOptionError, match='at most 100 variables'):
-        rfs.check_vars('vars', dict(('v%d' % i, 'x') for i in range(101)))
+        rfs_vars.check_vars('vars', dict(('v%d' % i, 'x') for i in range(101)))
 
 
 @pytest.mark.parametrize('variables, rule', [
@@ -110,7 +125,7 @@ def test_at_most_100_vars():
 ])
 def test_vars_that_cannot_be_sent_fail_before_any_call(variables, rule):
     with pytest.raises(InvalidOptionError, match=rule):
-        rfs.check_vars('vars', variables)
+        rfs_vars.check_vars('vars', variables)
 
 
 # ------------------------------------------------------------------ transport
@@ -147,16 +162,24 @@ def test_lists_follow_next_marker_past_short_pages(sim, service):
     sim.state.settings['rfs_page_cap'] = 2
     sim.clear_requests()
     names = [stack['stack_name'] for stack in service.list_stacks()]
-    assert names == [DEMO, BROKEN] + ['paged-%d' % index for index in range(5)]
+    # Newest first, as RFS lists stacks.
+    assert names == ['paged-%d' % index for index in reversed(range(5))] + [BROKEN, DEMO]
     lists = rfs_calls(sim, 'GET', '/stacks$')
     assert len(lists) == 4
     assert 'marker' not in lists[0]['query'] and all(entry['query'].get('marker') for entry in lists[1:])
     assert all(entry['query']['limit'] == '100' for entry in lists)
 
 
-def test_events_are_read_for_one_deployment(sim, service):
-    service.events(BROKEN, deployment_id='11111111-2222-4333-8444-555555555555')
-    assert rfs_calls(sim, 'GET', '/events$')[0]['query']['deployment_id'] == '11111111-2222-4333-8444-555555555555'
+def test_events_are_read_for_one_deployment_newest_first(sim, service):
+    answer = service.deploy(DEMO, {'stack_id': DEMO_ID, 'template_body': demo_template(sim), 'vars_body': 'disk_size = 30'})
+    wait_for(service.deployment_waiter(DEMO, DEMO_ID, answer['deployment_id']))
+    sim.clear_requests()
+    events = service.deployment_events(DEMO, DEMO_ID, answer['deployment_id'])
+    assert rfs_calls(sim, 'GET', '/events$')[0]['query']['deployment_id'] == answer['deployment_id']
+    assert events and all(event.get('deployment_id', answer['deployment_id']) == answer['deployment_id'] for event in events)
+    times = [str(event['time']) for event in events]
+    assert times == sorted(times, reverse=True)
+    assert service.deployment_events(DEMO, DEMO_ID, None) is None
 
 
 # ------------------------------------------------------------------ waiters
@@ -204,6 +227,27 @@ def test_a_failed_deletion_ends_the_wait(sim, service):
         wait_for(service.deletion_waiter(DEMO, DEMO_ID))
 
 
+def test_the_failure_of_the_deletion_before_is_not_taken_for_this_one(sim, service):
+    # The last deletion failed; this one will succeed, but RFS answers before the stack shows it.
+    sim.state.rfs.upsert({'stack_name': DEMO, 'status': 'DELETION_FAILED', 'status_message': 'an earlier deletion failed'})
+    before = service.get_stack(DEMO, DEMO_ID)
+    service.delete_stack(DEMO, DEMO_ID)
+    stale = dict(before)
+    sim.fault(method='GET', path='/stacks/demo-rfs/metadata$', kind='status', status=200, body=stale)
+    assert wait_for(service.deletion_waiter(DEMO, DEMO_ID, before=before)) is None
+    statuses = [entry['status'] for entry in rfs_calls(sim, 'GET', '/metadata$')]
+    assert statuses[-1] == 404 and len(statuses) >= 3  # the stale read, the read that proved it, and the 404
+
+
+def test_a_new_failure_of_a_deletion_that_failed_before_ends_the_wait(sim, service):
+    sim.state.rfs.upsert({'stack_name': DEMO, 'status': 'DELETION_FAILED', 'status_message': 'an earlier deletion failed'})
+    before = service.get_stack(DEMO, DEMO_ID)
+    sim.state.rfs.upsert({'stack_name': DEMO, 'fail_next_deletion': 'a volume is attached'})
+    service.delete_stack(DEMO, DEMO_ID)
+    with pytest.raises(HwCloudError, match='status DELETION_FAILED: a volume is attached'):
+        wait_for(service.deletion_waiter(DEMO, DEMO_ID, before=before))
+
+
 def test_delete_keeping_resources_posts_deletion(sim, service):
     service.delete_stack(DEMO, DEMO_ID, retain_all_resources=True)
     posts = rfs_calls(sim, 'POST')
@@ -215,11 +259,11 @@ def test_delete_keeping_resources_posts_deletion(sim, service):
 # ------------------------------------------------------------------ the plan's life
 
 def changed_fields(sim):
-    return rfs.deployment_fields(demo_template(sim), variables={'disk_size': 20, 'subnet_count': 2})
+    return rfs_vars.deployment_fields(demo_template(sim), variables={'disk_size': 20, 'subnet_count': 2})
 
 
 def test_a_plan_is_made_read_and_applied_as_shown(sim, service):
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
         plan = flow.make()
         deployment_id = flow.apply()
     assert plan['status'] == 'AVAILABLE'
@@ -241,10 +285,10 @@ def test_a_plan_is_made_read_and_applied_as_shown(sim, service):
 
 
 def test_a_plan_without_changes_is_deleted_and_its_items_are_not_read(sim, service):
-    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+    fields = rfs_vars.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, fields) as flow:
         plan = flow.make()
-        assert not rfs.plan_changes(plan)
+        assert not rfs_plan.plan_changes(plan)
     assert plan['items'] == [] and plan['deleted'] is True
     assert not rfs_calls(sim, 'GET', '/execution-plans/[^/]+$')
     deleted = rfs_calls(sim, 'DELETE')
@@ -254,7 +298,7 @@ def test_a_plan_without_changes_is_deleted_and_its_items_are_not_read(sim, servi
 
 
 def test_a_plan_is_priced_when_asked(sim, service):
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
         plan = flow.make(price=True)
     assert plan['price']['currency'] == 'CNY'
     assert {item['resource_type'] for item in plan['price']['items']} == {'huaweicloud_vpc_subnet', 'huaweicloud_evs_volume'}
@@ -270,67 +314,85 @@ def test_a_plan_is_priced_when_asked(sim, service):
 def test_a_plan_is_deleted_when_a_step_fails(sim, service, fault):
     sim.fault(**fault)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make(price=True)
             flow.apply()
     assert raised.value.status == fault['status']
     assert plans_of(sim) == []
-    assert len(rfs_calls(sim, 'DELETE', '/execution-plans/')) == 1
+    deletes = rfs_calls(sim, 'DELETE', '/execution-plans/')
+    # A plan still being made refuses its deletion (403): it is deleted once made.
+    assert [entry['status'] for entry in deletes][-1] == 204 and len(deletes) <= 2
 
 
 def test_a_plan_is_deleted_when_the_caller_fails_in_between(sim, service):
     with pytest.raises(RuntimeError):
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make()
             raise RuntimeError('a bug between make and apply')
     assert plans_of(sim) == []
 
 
 def test_a_plan_that_fails_to_build_fails_with_its_status_message_and_is_deleted(sim, service):
-    fields = rfs.deployment_fields('variable "x" {}\nresource "huaweicloud_vpc" "v" { name = var.x }\n')
+    fields = rfs_vars.deployment_fields('variable "x" {}\nresource "huaweicloud_vpc" "v" { name = var.x }\n')
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, fields) as flow:
             flow.make()
     assert 'status CREATION_FAILED: ' in raised.value.message
     assert raised.value.details['plan']['execution_plan_name'] == flow.name
     assert plans_of(sim) == []
 
 
-def test_a_plan_wait_that_runs_out_still_deletes_the_plan(sim, service):
-    sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 600})
+def test_a_plan_still_being_made_when_the_wait_runs_out_is_deleted_once_made(sim, service):
+    sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 0.5})
 
     def short_wait(waiter, **details):
         return waiter.wait(Deadline(0.1), 0.05, details=details)
 
     with pytest.raises(WaitTimeoutError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), short_wait) as flow:
+        with rfs_plan.PlanFlow(Task(service, short_wait), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make()
     assert 'CREATION_IN_PROGRESS' in raised.value.message
+    assert [entry['status'] for entry in rfs_calls(sim, 'DELETE', '/execution-plans/')] == [403, 204]
     assert plans_of(sim) == []
+
+
+def test_a_plan_that_stays_in_the_making_is_named_as_left_behind(sim, service, monkeypatch):
+    sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 600})
+    monkeypatch.setattr(rfs_plan, 'DELETE_GRACE_SECONDS', 0.3)
+    monkeypatch.setattr(rfs_plan, 'DELETE_GRACE_POLL', 0.05)
+
+    def short_wait(waiter, **details):
+        return waiter.wait(Deadline(0.1), 0.05, details=details)
+
+    with pytest.raises(WaitTimeoutError) as raised:
+        with rfs_plan.PlanFlow(Task(service, short_wait), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
+            flow.make()
+    assert 'could not be deleted' in raised.value.message and flow.name in raised.value.message
+    assert [plan['execution_plan_name'] for plan in plans_of(sim)] == [flow.name]
 
 
 def test_a_plan_that_cannot_be_deleted_is_named_in_the_error(sim, service):
     sim.fault(method='GET', path='/execution-plans/[^/]+$', kind='status', status=500)
-    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
+    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=500)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make()
     assert raised.value.status == 500
     assert 'could not be deleted' in raised.value.message and flow.name in raised.value.message
 
 
 def test_a_plan_that_cannot_be_deleted_after_a_good_run_fails_the_task(sim, service):
-    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
-    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=500)
+    fields = rfs_vars.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, fields) as flow:
             flow.make()
     assert raised.value.message.startswith('The execution plan %s of RFS stack demo-rfs could not be deleted' % flow.name)
 
 
 def test_a_lost_answer_to_the_plan_creation_is_settled_by_reading_the_plan(sim, service):
     sim.fault(method='POST', path='/execution-plans$', kind='drop_after_apply')
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
         plan = flow.make()
     assert len(rfs_calls(sim, 'POST', '/execution-plans$')) == 1
     assert plan['execution_plan_id']
@@ -339,7 +401,7 @@ def test_a_lost_answer_to_the_plan_creation_is_settled_by_reading_the_plan(sim, 
 
 def test_a_lost_answer_to_the_apply_is_settled_by_reading_the_plan(sim, service):
     sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop_after_apply')
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
         flow.make()
         assert flow.apply() is None
     assert len(rfs_calls(sim, 'POST', '/execution-plans/[^/]+$')) == 1
@@ -347,10 +409,30 @@ def test_a_lost_answer_to_the_apply_is_settled_by_reading_the_plan(sim, service)
     assert [p['status'] for p in plans_of(sim)] in (['APPLY_IN_PROGRESS'], ['APPLIED'])
 
 
+def test_a_resend_refused_with_403_is_settled_by_a_re_read(sim, service):
+    # The apply landed and its answer was lost; the first re-read came before RFS showed it, so the apply
+    # is sent again, and RFS refuses that with 403 (the plan is being applied). A second re-read settles it.
+    sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop_after_apply')
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
+        flow.make()
+        looks = []
+
+        def took_effect():
+            looks.append(True)
+            return len(looks) > 1 and service.get_plan(DEMO, flow.name, DEMO_ID)['status'] in rfs.PLAN_APPLYING
+
+        answer, confirmed = send_once(service.client, lambda: service.apply_plan(DEMO, flow.name, DEMO_ID, flow.plan_id), took_effect)
+        flow.applied = True
+    assert (answer, confirmed) == (None, True)
+    assert [entry['status'] for entry in rfs_calls(sim, 'POST', '/execution-plans/[^/]+$')][1:] == [403]
+    assert len(looks) == 2
+    assert [p['status'] for p in plans_of(sim)] in (['APPLY_IN_PROGRESS'], ['APPLIED'])
+
+
 def test_a_lost_answer_to_the_plan_deletion_is_resent_and_a_404_then_is_fine(sim, service):
     sim.fault(method='DELETE', path='/execution-plans/', kind='drop_after_apply')
-    fields = rfs.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, fields, wait_for) as flow:
+    fields = rfs_vars.deployment_fields(demo_template(sim), variables={'vpc_name': 'demo-vpc'})
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, fields) as flow:
         plan = flow.make()
     deletes = rfs_calls(sim, 'DELETE')
     assert [entry['fault'] for entry in deletes] == ['drop_after_apply', None]
@@ -367,18 +449,18 @@ def test_a_summary_without_the_documented_counts_leaves_the_decision_to_the_item
     sim.state.rfs.upsert({'stack_name': DEMO, 'transition_seconds': 0})
     sim.fault(method='GET', path='/execution-plans/[^/]+/metadata$', kind='status', status=200, times=50,
               body={'status': 'AVAILABLE', 'execution_plan_id': '0d6e1b3a-6a53-4c8e-9a3b-2f0e5d2c7b11', 'summary': summary})
-    with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
         plan = flow.make()
     assert len(rfs_calls(sim, 'GET', '/execution-plans/[^/]+$')) == 1
     assert sorted(item['action'] for item in plan['items']) == ['ADD', 'UPDATE']
-    assert rfs.plan_changes(plan) is True
+    assert rfs_plan.plan_changes(plan) is True
 
 
 # ------------------------------------------------------------------ which deployment a status belongs to
 
 def apply_and_follow(sim, service, name, stack_id, fields):
     before = service.get_stack(name)
-    with rfs.PlanFlow(service, name, stack_id, fields, wait_for) as flow:
+    with rfs_plan.PlanFlow(Task(service, wait_for), service, name, stack_id, fields) as flow:
         flow.make()
         flow.apply()
     return flow.follow(before, wait=True)
@@ -420,9 +502,9 @@ def test_a_wait_that_never_sees_the_deployment_start_says_so(sim, service):
 # ------------------------------------------------------------------ plans left behind
 
 def test_a_plan_that_cannot_be_deleted_after_a_bug_is_named_in_the_error(sim, service):
-    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=403)
+    sim.fault(method='DELETE', path='/execution-plans/', kind='status', status=500)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make()
             raise KeyError('status')
     message = raised.value.message
@@ -435,7 +517,7 @@ def test_a_plan_whose_apply_outcome_is_unknown_is_not_deleted_and_is_named(sim, 
     # Every apply is lost before it lands: the re-reads find the plan AVAILABLE, and the resends run out.
     sim.fault(method='POST', path='/execution-plans/[^/]+$', kind='drop', times=10)
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make()
             flow.apply()
     assert not rfs_calls(sim, 'DELETE')
@@ -478,7 +560,7 @@ def test_odd_answers_fail_naming_what_was_odd(sim, service, path, body, read, fr
 def test_odd_plan_items_fail_naming_what_was_odd_and_the_plan_is_deleted(sim, service, items, fragment):
     sim.fault(method='GET', path='/execution-plans/[^/]+$', kind='status', status=200, body={'execution_plan_items': items})
     with pytest.raises(HwCloudError) as raised:
-        with rfs.PlanFlow(service, DEMO, DEMO_ID, changed_fields(sim), wait_for) as flow:
+        with rfs_plan.PlanFlow(Task(service, wait_for), service, DEMO, DEMO_ID, changed_fields(sim)) as flow:
             flow.make()
     assert 'Reading the items of execution plan %s of RFS stack demo-rfs: ' % flow.name in raised.value.message
     assert fragment in raised.value.message

@@ -36,7 +36,8 @@ def test_every_stack_of_every_page(sim, info):
     result = info()
     assert result.rc == 0, result
     assert result['changed'] is False
-    assert [stack['stack_name'] for stack in result['stacks']] == [DEMO, BROKEN] + ['extra-%d' % index for index in range(7)]
+    # Newest first, as RFS lists stacks.
+    assert [stack['stack_name'] for stack in result['stacks']] == ['extra-%d' % index for index in reversed(range(7))] + [BROKEN, DEMO]
     assert len(calls(sim)) == 3
     assert all(entry['method'] == 'GET' for entry in calls(sim))
 
