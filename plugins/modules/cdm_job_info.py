@@ -1,0 +1,177 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: hwcloud.cloud contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: cdm_job_info
+short_description: Read the migration jobs of a Cloud Data Migration (CDM) cluster and their runs
+version_added: 0.3.0
+description:
+  - Reads one job (O(name)) or every job of the cluster (every C(jobType), every page of
+    C(GET .../cdm/job/all)), with the job's last run and, with O(submissions=true), its run history.
+  - A job that does not exist gives an empty list, not a failure.
+  - The cluster must be running (status C(200)); any other status fails the task before any job call, naming
+    M(hwcloud.cloud.cluster_start).
+  - Never sends anything but C(GET).
+author:
+  - hwcloud.cloud maintainers (@hwcloud-ansible)
+options:
+  name:
+    description: One job, by name (1 to 240 characters). Without it, every job of the cluster.
+    type: str
+  submissions:
+    description: Also read each job's run history (C(GET .../cdm/submissions?jname=)), one call per job.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - hwcloud.cloud.cdm_cluster
+  - hwcloud.cloud.hwcloud
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode runs it unchanged.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is nothing to show.
+seealso:
+  - module: hwcloud.cloud.cdm_job
+  - module: hwcloud.cloud.cdm_job_run
+  - module: hwcloud.cloud.cluster_info
+'''
+
+EXAMPLES = r'''
+- name: Every job of the cluster
+  hwcloud.cloud.cdm_job_info:
+    cluster_name: cdm-prod
+  register: info
+
+- name: The jobs whose last run failed
+  ansible.builtin.debug:
+    msg: "{{ info.jobs | selectattr('status', 'equalto', 'FAILED') | map(attribute='name') }}"
+
+- name: One job with its run history
+  hwcloud.cloud.cdm_job_info:
+    cluster_name: cdm-prod
+    name: mysql2obs
+    submissions: true
+'''
+
+RETURN = r'''
+jobs:
+  description: The jobs, as M(hwcloud.cloud.cdm_job) returns C(job), each with its last run.
+  type: list
+  elements: dict
+  returned: always
+  contains:
+    name:
+      description: The job's name.
+      type: str
+      sample: mysql2obs
+    job_type:
+      description: C(NORMAL_JOB), C(BATCH_JOB) or C(SCENARIO_JOB).
+      type: str
+      sample: NORMAL_JOB
+    from_link:
+      description: The source link.
+      type: str
+      sample: mysql
+    from_connector:
+      description: The source link's connector.
+      type: str
+      sample: generic-jdbc-connector
+    to_link:
+      description: The destination link.
+      type: str
+      sample: obs
+    to_connector:
+      description: The destination link's connector.
+      type: str
+      sample: obs-connector
+    from_config:
+      description: The C(fromJobConfig) inputs, values decoded.
+      type: dict
+      sample: {schemaName: sales}
+    to_config:
+      description: The C(toJobConfig) inputs, values decoded.
+      type: dict
+      sample: {bucketName: datalake}
+    driver_config:
+      description: Every driver group with its inputs, values decoded.
+      type: dict
+      sample: {throttlingConfig: {numExtractors: '2'}}
+    status:
+      description: The job's status (C(NEW), C(BOOTING), C(RUNNING), C(SUCCEEDED), C(FAILED)).
+      type: str
+      sample: SUCCEEDED
+    last_submission:
+      description:
+        - The job's latest run, keys as M(hwcloud.cloud.cdm_job_run) returns C(submission) (C(status), C(progress),
+          C(counters), C(error_summary), ...), or null for a job that never ran.
+        - With O(name) or O(submissions=true) it is read from the job's runs. Listing every job without
+          O(submissions), it holds what the listing gives of the last run (at least C(status)), with no call per job.
+      type: dict
+      sample: {submission_id: 1087, status: SUCCEEDED, progress: 100, counters: {rows_read: 1200, rows_written: 1200}}
+    submissions:
+      description: Every run of the job, newest first, keys as C(last_submission).
+      type: list
+      elements: dict
+      returned: when O(submissions=true)
+      sample: [{submission_id: 1087, status: SUCCEEDED}, {submission_id: 1012, status: FAILED, error_summary: Table missing.}]
+cluster:
+  description: The cluster as read, when it is not running (the task then fails).
+  type: dict
+  returned: on failure, when the cluster is not in status 200
+  sample: {id: bae65496-643e-47ca-84af-948672de7eeb, name: cdm-prod, status: '900'}
+error:
+  description: The HTTP status, service error code and message, and request ID of a failed call.
+  type: dict
+  returned: on failure of an HTTP call
+  sample: {status: 400, code: Cdm.0035, message: The cluster is not running., request_id: 5d2e6a...}
+'''
+
+from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm_jobs
+
+
+class CdmJobInfoModule(cdm_jobs.CdmJobsModule):
+    read_only = True
+    argument_spec = dict(
+        cdm_jobs.CdmJobsModule.argument_spec,
+        name=dict(type='str'),
+        submissions=dict(type='bool', default=False),
+    )
+
+    def run(self):
+        jobs = self.open_cluster()
+        name = self.params['name']
+        if name is not None:
+            found = jobs.get_job(name)
+            listed = [found] if found else []
+        else:
+            listed = jobs.list_jobs()
+        result = []
+        for job in listed:
+            entry = cdm_jobs.job_result(job)
+            if self.params['submissions']:
+                runs = jobs.runs(job.get('name'))
+                entry['submissions'] = [cdm_jobs.submission_result(run) for run in runs]
+                entry['last_submission'] = entry['submissions'][0] if runs else None
+            elif name is not None:
+                run = jobs.last_run(name)
+                entry['last_submission'] = cdm_jobs.submission_result(run) if run else None
+            else:
+                entry['last_submission'] = cdm_jobs.listed_run(job)
+            result.append(entry)
+        return dict(changed=False, jobs=result)
+
+
+def main():
+    CdmJobInfoModule()()
+
+
+if __name__ == '__main__':
+    main()
