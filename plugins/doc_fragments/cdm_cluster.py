@@ -8,7 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment:
-    """The one CDM cluster a power module (start, restart) acts on, and what its check mode and diff mode do."""
+    """The one CDM cluster a module works on, chosen by ID or by name."""
 
     DOCUMENTATION = r'''
 options:
@@ -20,15 +20,7 @@ options:
   cluster_name:
     description:
       - Name of the cluster, looked up with the list call.
-      - The task fails if no cluster or more than one cluster has this name.
+      - The task fails if no cluster or more than one cluster has this name; with no match, the message
+        suggests the closest names in the project.
     type: str
-attributes:
-  check_mode:
-    support: full
-    description: Nothing is sent; C(changed) says whether the action would be sent, as a run without check mode would report it.
-  diff_mode:
-    support: full
-    description:
-      - Shows the cluster status before and after.
-      - When the status cannot show the change (a restart ends in the status it began in), the request that is sent is shown too.
 '''

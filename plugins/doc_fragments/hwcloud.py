@@ -8,6 +8,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment:
+    """``hwcloud.cloud.hwcloud``: the connection options of every module. ``hwcloud.cloud.hwcloud.wait``: the wait options of modules that act."""
 
     DOCUMENTATION = r'''
 options:
@@ -132,25 +133,6 @@ options:
       - If not set, the value of the E(HW_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
-  wait:
-    description:
-      - Wait until the action has finished before returning.
-    type: bool
-    default: true
-  wait_timeout:
-    description:
-      - Seconds to wait when O(wait=true). On expiry the task fails and returns the IDs
-        needed to follow up.
-      - 0 to 31622400 (366 days). One budget for the whole task, counted from its start, shared by
-        every wait in it (a busy resource settling first, then the action itself).
-    type: int
-    default: 1800
-  poll_interval:
-    description:
-      - Seconds between two reads while waiting. Greater than 0, at most 86400.
-      - The first read of a wait comes one interval after the module's own read or action.
-    type: float
-    default: 5
 notes:
   - Credentials are taken in this order, the first complete set winning.
     O(auth_token); O(access_key) with O(secret_key); O(user_name) with O(password) and O(domain_name).
@@ -172,4 +154,28 @@ notes:
 requirements:
   - python >= 3.8
   - requests
+'''
+
+    WAIT = r'''
+options:
+  wait:
+    description:
+      - Wait until the action has finished before returning.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait when O(wait=true). On expiry the task fails and returns the IDs
+        needed to follow up; once the action has been sent it reports C(changed=true), as any failure after sending does.
+      - 0 to 31622400 (366 days). One budget for the whole task, counted from its start, shared by
+        every wait in it (a busy resource settling first, then the action itself).
+    type: int
+    default: 1800
+  poll_interval:
+    description:
+      - Seconds between two reads while waiting. Greater than 0, at most 86400.
+      - The first read of a wait comes one interval after the module's own read or action; a wait for something
+        that is often ready at once (an execution plan) reads after about a second and then doubles its gaps up to this interval.
+    type: float
+    default: 5
 '''

@@ -10,7 +10,7 @@ __metaclass__ = type
 
 from urllib.parse import quote, urlencode
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, absent_on_404
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, absent_on_404, is_absent
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import ABSENT, Waiter
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import status_of as stack_status
 
@@ -58,10 +58,20 @@ class AosService:
         stack = absent_on_404(lambda: self.client.request('GET', self.stack_url(stack_id), action=action))
         return None if stack is None else stack_object(stack, action)
 
-    def require_stack(self, stack_id):
-        """The stack, or the service's own 404 as the failure."""
+    def require_stack(self, stack_id, lifecycle=None):
+        """The stack, or the service's own 404 as the failure (for ``create``, saying where a stack comes from)."""
         action = 'Reading AOS stack %s' % stack_id
-        return stack_object(self.client.request('GET', self.stack_url(stack_id), action=action), action)
+        try:
+            return stack_object(self.client.request('GET', self.stack_url(stack_id), action=action), action)
+        except HwCloudError as error:
+            if lifecycle == 'create' and is_absent(error):
+                # Users read "create" as "make a new stack"; AOS means "deploy the stack that was defined".
+                error.message += ('. AOS lifecycle create deploys a stack that already exists; it does not make one. '
+                                  'An AOS stack is made from a template, in the AOS console or with its templates; '
+                                  'to create a stack from a template with this collection, use hwcloud.cloud.rfs_stack '
+                                  '(Resource Formation Service).')
+                error.args = (error.message,)
+            raise
 
     def list_stacks(self, name=None):
         """The project's stacks, or those named ``name``; ``[]`` when the service answers 404."""

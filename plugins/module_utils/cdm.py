@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError, absent_on_404
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
+from ansible_collections.hwcloud.cloud.plugins.module_utils.names import did_you_mean
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
 
@@ -62,6 +62,7 @@ class CdmService:
 
     def __init__(self, client, endpoint, project_id):
         self.client = client
+        self.project_id = project_id
         self.clusters_url = '%s/v1.1/%s/clusters' % (endpoint.rstrip('/'), quote(project_id, safe=''))
 
     def cluster_url(self, cluster_id):
@@ -81,8 +82,9 @@ class CdmService:
         clusters = self.list_clusters()
         matches = [cluster for cluster in clusters if cluster.get('name') == name]
         if not matches:
-            raise HwCloudError("No CDM cluster named '%s' in project; %d cluster(s) listed." % (name, len(clusters)),
-                               details={'cluster_name': name})
+            raise HwCloudError("No CDM cluster named '%s' in project %s%s" % (
+                name, self.project_id, did_you_mean(name, [cluster.get('name') for cluster in clusters]) or
+                '; %d cluster(s) listed.' % len(clusters)), details={'cluster_name': name})
         if len(matches) > 1:
             raise HwCloudError("%d CDM clusters are named '%s' (ids %s); use cluster_id to choose one."
                                % (len(matches), name, ', '.join(str(c.get('id')) for c in matches)),
@@ -206,13 +208,11 @@ class PowerAction:
         self.resend = resend
 
 
-class PowerModule(HwCloudModule):
-    """A module that runs one power action on one cluster: set ``action`` (a ``PowerAction``), and for an action
-    with parameters extend ``argument_spec`` and ``validate()`` and override ``request()`` (and ``delay()``);
-    ``preview()`` adds what check mode and diff mode show beyond the status."""
+class CdmClusterModule(HwCloudModule):
+    """A module that works on one CDM cluster, chosen by ``cluster_id`` or ``cluster_name`` (doc fragment
+    ``hwcloud.cloud.cdm_cluster``). Subclasses extend ``argument_spec`` and call ``super().validate()``."""
 
     service = 'cdm'
-    action = None
     argument_spec = dict(
         cluster_id=dict(type='str'),
         cluster_name=dict(type='str'),
@@ -229,6 +229,25 @@ class PowerModule(HwCloudModule):
         check_length('cluster_id', self.params['cluster_id'], 1, 64)
         check_length('cluster_name', self.params['cluster_name'], 1, 64)
         self.require_project_id('for CDM, whose URIs carry it')
+
+    def cdm_service(self):
+        return CdmService(self.client, self.endpoint, self.project_id)
+
+    def read_cluster(self, service):
+        """``(cluster_id, cluster)``: the cluster the task names, by ID or by its one name."""
+        if self.params['cluster_id']:
+            cluster = service.get_cluster(self.params['cluster_id'])
+        else:
+            cluster = service.find_cluster_by_name(self.params['cluster_name'])
+        return cluster.get('id') or self.params['cluster_id'], cluster
+
+
+class PowerModule(CdmClusterModule):
+    """A module that runs one power action on one cluster: set ``action`` (a ``PowerAction``), and for an action
+    with parameters extend ``argument_spec`` and ``validate()`` and override ``request()`` (and ``delay()``);
+    ``preview()`` adds what check mode and diff mode show beyond the status."""
+
+    action = None
 
     def request(self):
         """The action's parameters, sent as ``{action.name: request()}``."""
@@ -253,20 +272,15 @@ def run_power_action(module, action, params, delay=0, preview=None):
     service to wait before it acts (the cluster keeps its status meanwhile). ``preview(service, cluster_id, cluster,
     result)``, when given, adds to the result of a check-mode or diff-mode run before anything is sent.
     """
-    service = CdmService(module.client, module.endpoint, module.project_id)
-    if module.params['cluster_id']:
-        cluster = service.get_cluster(module.params['cluster_id'])
-    else:
-        cluster = service.find_cluster_by_name(module.params['cluster_name'])
-    cluster_id = cluster.get('id') or module.params['cluster_id']
+    service = module.cdm_service()
+    cluster_id, cluster = module.read_cluster(service)
     status = cluster_status(cluster)
 
     if status in action.settle:
-        if not module.params['wait']:
-            raise HwCloudError('CDM cluster %s is in status %s; it cannot be %s until it settles. '
-                               'Set wait: true to wait for it.' % (cluster_id, describe_status(status), action.participle),
-                               details={'cluster': cluster_result(cluster)})
-        cluster = module.wait_for(service.settled_waiter(cluster_id, action.settle), job_ids=[])
+        cluster = module.settle_or_fail(service.settled_waiter(cluster_id, action.settle),
+                                        'CDM cluster %s is in status %s; it cannot be %s until it settles.'
+                                        % (cluster_id, describe_status(status), action.participle),
+                                        cluster=cluster_result(cluster), job_ids=[])
         status = cluster_status(cluster)
     if status in action.refused:
         why = action.refused[status]
@@ -308,8 +322,8 @@ def _send_once(module, service, action, cluster_id, params):
         return cluster_status(seen['cluster']) in action.took_effect
 
     try:
-        job_ids, proven = send_once(module.client, send=lambda: service.cluster_action(cluster_id, action.name, params, action.gerund),
-                                    took_effect=took_effect, resend=action.resend)
+        job_ids, proven = module.send_once(send=lambda: service.cluster_action(cluster_id, action.name, params, action.gerund),
+                                           took_effect=took_effect, resend=action.resend)
     except OutcomeUnknownError as lost:
         if action.resend or 'cluster' not in seen:
             raise

@@ -22,6 +22,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
+from ansible_collections.hwcloud.cloud.plugins.module_utils import client as client_utils
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -35,7 +36,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.credentials import (
     explicit_credentials_given,
     resolve_credentials,
 )
-from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, OutcomeUnknownError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import (
     HEADER_OPTIONS,
@@ -64,8 +65,12 @@ def env_fallback(*names):
     raise AnsibleFallbackNotFound
 
 
-def hwcloud_argument_spec():
-    """The connection options shared by every module (see the ``hwcloud.cloud.hwcloud`` doc fragment)."""
+# The options of modules that act (doc fragment ``hwcloud.cloud.hwcloud.wait``); read-only modules have none of them.
+WAIT_OPTIONS = ('wait', 'wait_timeout', 'poll_interval')
+
+
+def hwcloud_argument_spec(read_only=False):
+    """The shared options: connection options (``hwcloud.cloud.hwcloud``), and unless ``read_only`` the wait options."""
     spec = dict(
         region=dict(type='str', fallback=(env_fallback, ['HW_REGION_NAME'])),
         project_id=dict(type='str', fallback=(env_fallback, ['HW_PROJECT_ID'])),
@@ -87,18 +92,21 @@ def hwcloud_argument_spec():
         poll_interval=dict(type='float', default=5),
     )
     spec.update(agency_argument_spec(env_fallback))
+    if read_only:
+        for option in WAIT_OPTIONS:
+            del spec[option]
     return spec
 
 
 def validate_connection_options(params):
     for option in TIMERS:
-        check_seconds(option, params[option])
+        check_seconds(option, params.get(option))
     check_positive('request_timeout', params['request_timeout'])
     check_positive('max_retries', params['max_retries'], allow_zero=True)
     if params['max_retries'] is not None and params['max_retries'] > MAX_RETRIES:
         raise InvalidOptionError('max_retries', params['max_retries'], 'it must be at most %d' % MAX_RETRIES)
-    check_positive('wait_timeout', params['wait_timeout'], allow_zero=True)
-    check_positive('poll_interval', params['poll_interval'])
+    check_positive('wait_timeout', params.get('wait_timeout'), allow_zero=True)
+    check_positive('poll_interval', params.get('poll_interval'))
     for option in ('region', 'project_id', 'auth_token', 'access_key', 'secret_key', 'user_name', 'password', 'domain_name'):
         check_not_blank(option, params[option])
     for option in HEADER_OPTIONS:
@@ -181,14 +189,20 @@ def _fail_without_module(spec, error):
 
 
 class HwCloudModule:
-    """Subclass and set ``service``, ``argument_spec``, ``module_kwargs``; implement ``run()``."""
+    """Subclass and set ``service``, ``argument_spec``, ``module_kwargs``; implement ``run()``.
+
+    ``read_only = True`` (every ``*_info`` module): no wait options, and nothing may be sent.
+    A module that acts sends every mutating call through ``send_once()``, which is what makes the
+    task report ``changed: true`` from then on, on a failure too.
+    """
 
     service = None
+    read_only = False
     argument_spec = {}
     module_kwargs = {}
 
     def __init__(self):
-        spec = hwcloud_argument_spec()
+        spec = hwcloud_argument_spec(read_only=self.read_only)
         spec.update(self.argument_spec)
         module_kwargs = dict(self.module_kwargs)
         if _has_unknown_options(spec):
@@ -207,6 +221,8 @@ class HwCloudModule:
         self.credentials = None
         self.retry_log = []
         self._project_required_for = None
+        # True from the moment a mutating call leaves until the service refuses it outright.
+        self.sent = False
 
     def validate(self):
         """Check the module's own rules; raise ``InvalidOptionError``. Runs before any HTTP call."""
@@ -257,6 +273,43 @@ class HwCloudModule:
         """Run ``waiter`` on the task's one ``wait_timeout`` budget; ``details`` go with a failed or timed-out wait."""
         return waiter.wait(self.deadline, self.params['poll_interval'], details=details)
 
+    def settle_or_fail(self, waiter, why, **details):
+        """A busy resource: without ``wait``, fail saying ``why`` and how to wait; with it, the state ``waiter`` settles on.
+
+        ``why`` says what is busy and why nothing is sent into it now. ``details`` go with the
+        failure, and with a failed or timed-out wait.
+        """
+        if not self.params['wait']:
+            raise HwCloudError('%s Set wait: true to wait for it.' % why.rstrip(), details=details)
+        return self.wait_for(waiter, **details)
+
+    def send_once(self, send, took_effect=None, resend=False):
+        """The one way a module sends a mutating call: ``send()`` at most once (see ``client.send_once``).
+
+        The task is changed from the moment the call leaves, so a wait that times out, a failed
+        run or an unknown outcome after it still reports ``changed: true``. Only an answer that
+        refuses the call (an HTTP 4xx) or a call that never left takes that back. ``took_effect()``
+        re-reads the resource after a lost answer; without it a lost answer is an unknown outcome.
+        ``resend``: send again when the re-read shows no effect. Returns ``(answer, confirmed_by_read)``.
+        """
+        if self.check_mode or self.read_only:
+            raise HwCloudError('%s tried to send a change %s; nothing was sent. This is a bug in hwcloud.cloud; please report it.'
+                               % (type(self).__name__, 'in check mode' if self.check_mode else 'from a read-only module'))
+
+        def attempt():
+            sent_before = self.sent
+            self.sent = True
+            try:
+                return send()
+            except OutcomeUnknownError:
+                raise
+            except HwCloudError as error:
+                if _not_taken(error):
+                    self.sent = sent_before
+                raise
+
+        return client_utils.send_once(self.client, send=attempt, took_effect=took_effect or _nothing_proves_it, resend=resend)
+
     def _note_retry(self, message):
         self.retry_log.append(message)
         self.module.log(message)
@@ -291,11 +344,12 @@ class HwCloudModule:
             check_json_numbers(self.params)
             self.validate()
             # One budget for everything the task waits for, counted from its start.
-            self.deadline = Deadline(self.params['wait_timeout'])
+            self.deadline = Deadline(self.params.get('wait_timeout', 0))
             self.client = self.build_client()
             result = self.run()
         except HwCloudError as error:
             failure = error.to_result()
+            failure['changed'] = bool(failure.get('changed')) or self.sent
             failure.update(self._extras())
             self._hide_fetched_secrets()
             self.module.fail_json(msg=error.message, **failure)
@@ -303,9 +357,11 @@ class HwCloudModule:
             # Last resort: a bug must still end as a clean task failure, never as MODULE FAILURE.
             # The traceback goes to the result only when the controller asks for tracebacks.
             failure = self._extras()
+            failure['changed'] = self.sent
             self._hide_fetched_secrets()
             self.module.fail_json(msg='Unexpected %s: %s. This is a bug in hwcloud.cloud; please report it.'
                                   % (type(error).__name__, error), exception=traceback.format_exc(), **failure)
+        result['changed'] = bool(result.get('changed')) or self.sent
         result.update(self._extras())
         self._hide_fetched_secrets()
         self.module.exit_json(**result)
@@ -314,3 +370,16 @@ class HwCloudModule:
         # no_log covers option values only; a token fetched from IAM is masked the same way.
         if self.client is not None:
             self.module.no_log_values.update(self.client.no_log_values)
+
+
+def _nothing_proves_it():
+    return False
+
+
+def _not_taken(error):
+    """True when ``error`` proves that a mutating call had no effect: the service refused it, or it never left."""
+    if error.status is not None:
+        return 400 <= error.status < 500
+    # The client's own failures name the call (method, url): with no status and no answer, the call never left
+    # (no connection, TLS, a request that could not be built). Any other error came after the call was sent.
+    return error.method is not None and not isinstance(error, OutcomeUnknownError)

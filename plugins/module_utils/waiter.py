@@ -45,33 +45,40 @@ class Waiter:
     ``done(state)`` ends the wait; ``failed(state)`` returns a reason string
     when the resource can no longer reach ``done``; ``describe(state)`` says
     where it is now, for the timeout message; ``report(state)`` gives the
-    result keys that a failed wait returns, so the user can follow up.
+    result keys that a failed wait returns, so the user can follow up;
+    ``first_poll`` (seconds), when set, brings the first poll forward (see ``wait``).
     """
 
-    def __init__(self, name, read, done, failed=None, describe=None, report=None):
+    def __init__(self, name, read, done, failed=None, describe=None, report=None, first_poll=None):
         self.name = name
         self.report = report or (lambda state: {'last_state': state})
         self.read = read
         self.done = done
         self.failed = failed or (lambda state: None)
         self.describe = describe or repr
+        self.first_poll = first_poll
 
-    def wait(self, deadline, interval, clock=time.monotonic, sleep=time.sleep, details=None):
+    def wait(self, deadline, interval, sleep=time.sleep, details=None):
         """Poll until done; raise on failure, or on timeout with ``details`` attached.
 
-        ``deadline`` is the task's ``Deadline`` (or a number of seconds, for a wait of its own).
-        The caller has just read the resource or acted on it, so the first poll comes one
-        ``interval`` later: a read at once would only repeat what the caller already knows.
+        ``deadline`` is the task's ``Deadline``, never a number of seconds: every wait of a task
+        draws on the one ``wait_timeout`` budget. The caller has just read the resource or acted
+        on it, so the first poll comes one ``interval`` later (a read at once would only repeat
+        what the caller knows), or ``first_poll`` seconds later for a resource that is often
+        ready at once; the gaps then double up to ``interval``.
         """
         if not isinstance(deadline, Deadline):
-            deadline = Deadline(deadline, clock)
+            raise TypeError('Waiter.wait takes the task\'s Deadline, not %r: one budget for every wait' % (deadline,))
+        clock = deadline.clock
+        gap = min(self.first_poll, interval) if self.first_poll else interval
         polls = 0
-        # Polls start every ``interval`` seconds, however long a read takes: a slow read
+        # Polls start every ``gap`` seconds, however long a read takes: a slow read
         # does not push every later poll back, so a change is seen within one interval.
         started = clock()
         while True:
-            sleep(max(0.0, min(started + interval - clock(), deadline.remaining())))
+            sleep(max(0.0, min(started + gap - clock(), deadline.remaining())))
             started = clock()
+            gap = min(gap * 2, interval)
             try:
                 state = self.read()
             except HwCloudError as error:

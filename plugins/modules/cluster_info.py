@@ -41,8 +41,6 @@ options:
     default: false
 extends_documentation_fragment:
   - hwcloud.cloud.hwcloud
-notes:
-  - The shared options O(wait), O(wait_timeout) and O(poll_interval) have no effect, as nothing is waited for.
 attributes:
   check_mode:
     support: full
@@ -183,6 +181,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import ch
 
 class ClusterInfoModule(HwCloudModule):
     service = 'cdm'
+    read_only = True
     argument_spec = dict(
         cluster_id=dict(type='str'),
         cluster_name=dict(type='str'),

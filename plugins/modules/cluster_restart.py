@@ -53,6 +53,16 @@ options:
 extends_documentation_fragment:
   - hwcloud.cloud.cdm_cluster
   - hwcloud.cloud.hwcloud
+  - hwcloud.cloud.hwcloud.wait
+attributes:
+  check_mode:
+    support: full
+    description: Nothing is sent; C(changed) says whether the action would be sent, as a run without check mode would report it.
+  diff_mode:
+    support: full
+    description:
+      - Shows the cluster status before and after.
+      - When the status cannot show the change (a restart ends in the status it began in), the request that is sent is shown too.
 seealso:
   - module: hwcloud.cloud.cluster_start
     description: Starts a stopped cluster, which a restart refuses.

@@ -26,16 +26,6 @@ description:
 author:
   - hwcloud.cloud maintainers (@hwcloud-ansible)
 options:
-  cluster_id:
-    description:
-      - ID of the cluster to stop.
-      - Exactly one of O(cluster_id) and O(cluster_name) is required.
-    type: str
-  cluster_name:
-    description:
-      - Name of the cluster to stop, looked up with the list call.
-      - The task fails if no cluster or more than one cluster has this name.
-    type: str
   stop_mode:
     description:
       - C(IMMEDIATELY) stops at once; C(GRACEFULLY) lets running jobs finish first.
@@ -49,7 +39,9 @@ options:
         a value greater than 0 (at most 2147483647) stops after that many seconds. New jobs are refused meanwhile.
     type: int
 extends_documentation_fragment:
+  - hwcloud.cloud.cdm_cluster
   - hwcloud.cloud.hwcloud
+  - hwcloud.cloud.hwcloud.wait
 attributes:
   check_mode:
     support: full

@@ -126,6 +126,7 @@ options:
     default: false
 extends_documentation_fragment:
   - hwcloud.cloud.hwcloud
+  - hwcloud.cloud.hwcloud.wait
 attributes:
   check_mode:
     support: full

@@ -47,8 +47,6 @@ attributes:
   diff_mode:
     support: none
     description: Nothing changes, so there is nothing to show.
-notes:
-  - The options O(wait), O(wait_timeout) and O(poll_interval) have no effect; nothing is waited for.
 '''
 
 EXAMPLES = r'''
@@ -143,6 +141,7 @@ DETAILS = ('outputs', 'resources', 'events')
 
 class RfsStackInfoModule(HwCloudModule):
     service = 'rfs'
+    read_only = True
     argument_spec = dict(
         stack_name=dict(type='str'),
         outputs=dict(type='bool', default=False),

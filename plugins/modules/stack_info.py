@@ -154,6 +154,7 @@ from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import ch
 
 class StackInfoModule(HwCloudModule):
     service = 'aos'
+    read_only = True
     argument_spec = dict(
         stack_id=dict(type='str'),
         stack_name=dict(type='str'),

@@ -81,6 +81,7 @@ options:
     type: str
 extends_documentation_fragment:
   - hwcloud.cloud.hwcloud
+  - hwcloud.cloud.hwcloud.wait
 attributes:
   check_mode:
     support: full
@@ -310,7 +311,6 @@ retries:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import aos
-from ansible_collections.hwcloud.cloud.plugins.module_utils.client import send_once
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank, check_range
@@ -384,15 +384,14 @@ class StackLifecycleModule(HwCloudModule):
     def run(self):
         stack_id, lifecycle = self.params['stack_id'], self.params['lifecycle']
         service = aos.AosService(self.client, self.endpoint)
-        stack = service.get_stack(stack_id) if lifecycle == 'delete' else service.require_stack(stack_id)
+        stack = service.get_stack(stack_id) if lifecycle == 'delete' else service.require_stack(stack_id, lifecycle)
         if aos.stack_status(stack) in aos.BUSY:
-            if not self.params['wait']:
-                raise HwCloudError('AOS stack %s is %s: another lifecycle is running and a second one is never sent. '
-                                   'Set wait: true to wait for it to finish.' % (stack_id, aos.stack_status(stack)),
-                                   details={'stack': aos.stack_result(stack), 'action_id': None, 'last_action_id': None})
-            stack = self.wait_for(service.settled_waiter(stack_id), action_id=None, last_action_id=None)
+            stack = self.settle_or_fail(service.settled_waiter(stack_id),
+                                        'AOS stack %s is %s: another lifecycle is running and a second one is never sent.'
+                                        % (stack_id, aos.stack_status(stack)),
+                                        stack=aos.stack_result(stack), action_id=None, last_action_id=None)
             if stack is None and lifecycle != 'delete':
-                stack = service.require_stack(stack_id)
+                stack = service.require_stack(stack_id, lifecycle)
 
         will_change = self.will_change(stack)
         result = dict(changed=will_change, action_id=None, last_action_id=None, stack=aos.stack_result(stack))
@@ -403,10 +402,9 @@ class StackLifecycleModule(HwCloudModule):
             return result
 
         previous_action_id = stack.get('last_action_id')
-        answer, confirmed_by_read = send_once(
-            self.client,
+        answer, confirmed_by_read = self.send_once(
             send=lambda: service.execute(stack_id, self.lifecycle_request()),
-            took_effect=lambda: lifecycle_took_effect(service.get_stack(stack_id), lifecycle, previous_action_id))
+            took_effect=lambda: lifecycle_took_effect(service.get_stack(stack_id), lifecycle, previous_action_id), resend=True)
         if confirmed_by_read:
             answer = {'action_id': (service.get_stack(stack_id) or {}).get('last_action_id'), 'last_action_id': previous_action_id}
         result['action_id'], result['last_action_id'] = answer.get('action_id'), answer.get('last_action_id')

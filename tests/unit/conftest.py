@@ -109,6 +109,14 @@ class Sim:
         args.update(extra)
         return args
 
+    def read_only_args(self, **extra):
+        """``connection_args`` for a read-only module, which has no wait options."""
+        args = self.connection_args(**extra)
+        for option in ('wait', 'wait_timeout', 'poll_interval'):
+            if option not in extra:
+                args.pop(option, None)
+        return args
+
 
 @pytest.fixture(name='sim_server', scope='session')
 def sim_server_fixture():

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import aos
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, WaitTimeoutError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
 
 ENDPOINT = 'https://aos.example.test/'
 STACK_URL = 'https://aos.example.test/v2/stacks/stack-1'
@@ -63,7 +64,7 @@ class FakeClock:
 
 def run_waiter(waiter, timeout=60, interval=5, details=None):
     clock = FakeClock()
-    return waiter.wait(timeout, interval, clock=clock, sleep=clock.sleep, details=details)
+    return waiter.wait(Deadline(timeout, clock=clock), interval, sleep=clock.sleep, details=details)
 
 
 # ------------------------------------------------------------ pure helpers

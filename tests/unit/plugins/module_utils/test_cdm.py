@@ -13,6 +13,8 @@ import pytest
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm
 from ansible_collections.hwcloud.cloud.plugins.module_utils.client import HwCloudClient, TokenAuth
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, OutcomeUnknownError, WaitTimeoutError
+from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline
 
 PROJECT_ID = '0605767a2c80d5a62f5cc0123456789a'
 # A power action shaped like cluster_stop's, and one that acts on its own target, like cluster_restart's.
@@ -57,7 +59,7 @@ def cluster(status, **extra):
 
 def run(waiter, timeout=100, interval=1):
     fake = FakeTime()
-    return waiter.wait(timeout, interval, clock=fake.clock, sleep=fake.sleep, details={'job_ids': ['j']})
+    return waiter.wait(Deadline(timeout, clock=fake.clock), interval, sleep=fake.sleep, details={'job_ids': ['j']})
 
 
 def test_urls_are_built_and_quoted():
@@ -123,7 +125,7 @@ def test_find_by_name_without_a_match_fails(listing):
     with pytest.raises(HwCloudError) as caught:
         service.find_cluster_by_name('cdm-demo')
 
-    assert caught.value.message == "No CDM cluster named 'cdm-demo' in project; 0 cluster(s) listed."
+    assert caught.value.message == "No CDM cluster named 'cdm-demo' in project %s; 0 cluster(s) listed." % PROJECT_ID
 
 
 def test_find_by_name_with_two_matches_fails_naming_both():
@@ -217,7 +219,7 @@ def test_service_against_the_simulator(sim):
     assert service.get_cluster(DEMO_ID)['status'] == '200'
     assert service.find_cluster_by_name('cdm-stopped')['status'] == '900'
     assert len(service.cluster_action(DEMO_ID, 'stop', {'stopMode': 'GRACEFULLY', 'delayTime': -1}, 'Stopping')) == 1
-    assert service.power_waiter(STOP, DEMO_ID, cluster('200')).wait(10, 0.05)['status'] == '900'
+    assert service.power_waiter(STOP, DEMO_ID, cluster('200')).wait(Deadline(10), 0.05)['status'] == '900'
     assert sim.requests('POST')[0]['body'] == {'stop': {'stopMode': 'GRACEFULLY', 'delayTime': -1}}
 
 
@@ -246,7 +248,7 @@ def test_restart_waiter_takes_a_new_updated_time_after_the_delay_as_proof():
 
     waiter = service.power_waiter(RESTART, DEMO_ID, before, delay=0, clock=fake.clock)
 
-    assert waiter.wait(100, 1, clock=fake.clock, sleep=fake.sleep)['updated'] == '2026-01-01T10:00:30'
+    assert waiter.wait(Deadline(100, clock=fake.clock), 1, sleep=fake.sleep)['updated'] == '2026-01-01T10:00:30'
     assert len(client.calls) == 2
 
 
@@ -258,7 +260,7 @@ def test_restart_waiter_does_not_take_a_new_updated_time_during_the_delay():
 
     waiter = service.power_waiter(RESTART, DEMO_ID, before, delay=10, clock=fake.clock)
 
-    waiter.wait(100, 1, clock=fake.clock, sleep=fake.sleep)
+    waiter.wait(Deadline(100, clock=fake.clock), 1, sleep=fake.sleep)
     # Polls at 1, 2, ... 10 s: only the one at 10 s is past the delay.
     assert len(client.calls) == 10
 
@@ -285,10 +287,16 @@ class FakeAnsibleModule:
 
 
 class FakeModule:
-    """What run_power_action uses of an HwCloudModule, with the waits run on a fake clock."""
+    """What run_power_action uses of an HwCloudModule (the real methods), with the waits run on a fake clock."""
 
     endpoint = 'https://cdm.example.com'
     project_id = PROJECT_ID
+    read_only = False
+    sent = False
+    cdm_service = cdm.CdmClusterModule.cdm_service
+    read_cluster = cdm.CdmClusterModule.read_cluster
+    settle_or_fail = HwCloudModule.settle_or_fail
+    send_once = HwCloudModule.send_once
 
     def __init__(self, client, check_mode=False, diff=False, **params):
         self.client = client
@@ -381,7 +389,7 @@ def test_power_path_settles_first_on_the_same_budget_then_decides_again():
 
     assert caught.value.message == 'CDM cluster %s cannot be restarted: status 900 (stopped). Start it.' % DEMO_ID
     assert [name for name, _details in module.waits] == ['CDM cluster %s to leave its transition state' % DEMO_ID]
-    assert module.waits[0][1] == {'job_ids': []}
+    assert module.waits[0][1]['job_ids'] == []
     assert 'POST' not in methods(client)
 
 

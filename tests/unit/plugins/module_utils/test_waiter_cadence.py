@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import WaitTimeoutError
-from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
+from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Deadline, Waiter
 
 
 class SlowReads:
@@ -46,7 +46,7 @@ def waiter(fake):
 def test_a_slow_read_does_not_push_later_polls_back():
     fake = SlowReads(read_seconds=0.4, done_at=2.0)
 
-    waiter(fake).wait(60, 1, clock=fake.clock, sleep=fake.sleep)
+    waiter(fake).wait(Deadline(60, clock=fake.clock), 1, sleep=fake.sleep)
 
     assert [round(t - 1000.0, 6) for t in fake.started] == [1.0, 2.0]
     assert [round(s, 6) for s in fake.sleeps] == [1.0, 0.6]
@@ -57,7 +57,7 @@ def test_a_slow_read_does_not_push_later_polls_back():
 def test_a_read_longer_than_the_interval_polls_again_at_once():
     fake = SlowReads(read_seconds=1.5, done_at=3.5)
 
-    waiter(fake).wait(60, 1, clock=fake.clock, sleep=fake.sleep)
+    waiter(fake).wait(Deadline(60, clock=fake.clock), 1, sleep=fake.sleep)
 
     assert fake.sleeps == [1.0, 0.0]
     assert [round(t - 1000.0, 6) for t in fake.started] == [1.0, 2.5]
@@ -67,6 +67,6 @@ def test_the_timeout_still_bounds_the_wait():
     fake = SlowReads(read_seconds=0.4, done_at=100.0)
 
     with pytest.raises(WaitTimeoutError):
-        waiter(fake).wait(3, 1, clock=fake.clock, sleep=fake.sleep)
+        waiter(fake).wait(Deadline(3, clock=fake.clock), 1, sleep=fake.sleep)
 
     assert fake.now - 1000.0 <= 3 + 0.4

@@ -33,7 +33,7 @@ def info_fixture(sim, run_module):
     """``info(**options)`` runs the module with the simulator's connection options."""
 
     def info(check_mode=False, **options):
-        return run_module(cluster_info.main, sim.connection_args(**options), check_mode=check_mode)
+        return run_module(cluster_info.main, sim.read_only_args(**options), check_mode=check_mode)
 
     return info
 
@@ -187,7 +187,7 @@ def test_failed_job_read_fails_with_the_service_error(sim, info):
 
 
 def test_access_key_signing_is_accepted_for_job_queries(sim, run_module):
-    args = sim.connection_args(cluster_id=DEMO_ID, jobs=True, access_key='SIMACCESSKEY0000', secret_key='sim-secret-key')
+    args = sim.read_only_args(cluster_id=DEMO_ID, jobs=True, access_key='SIMACCESSKEY0000', secret_key='sim-secret-key')
     del args['auth_token']
 
     result = run_module(cluster_info.main, args)
@@ -219,7 +219,7 @@ def test_bad_input_fails_before_any_http_call(sim, info, options, expected):
 
 def test_missing_project_id_fails_before_any_http_call(sim, run_module, monkeypatch):
     monkeypatch.delenv('HW_PROJECT_ID', raising=False)
-    args = sim.connection_args()
+    args = sim.read_only_args()
     del args['project_id']
 
     result = run_module(cluster_info.main, args)

@@ -270,7 +270,7 @@ def test_name_matching_nothing_fails(sim, stop):
     result = stop(cluster_name='no-such-cluster')
 
     assert result.rc == 1
-    assert result['msg'] == "No CDM cluster named 'no-such-cluster' in project; 2 cluster(s) listed."
+    assert result['msg'] == "No CDM cluster named 'no-such-cluster' in project %s; 2 cluster(s) listed." % PROJECT_ID
     assert result['cluster_name'] == 'no-such-cluster'
     assert posts(sim) == []
 

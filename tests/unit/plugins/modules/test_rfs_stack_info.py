@@ -21,7 +21,7 @@ BROKEN = 'broken-rfs'
 @pytest.fixture(name='info')
 def info_fixture(sim, run_module):
     def info(check_mode=False, **options):
-        return run_module(rfs_stack_info.main, sim.connection_args(**options), check_mode=check_mode)
+        return run_module(rfs_stack_info.main, sim.read_only_args(**options), check_mode=check_mode)
     return info
 
 

@@ -29,7 +29,7 @@ def info_fixture(sim, run_module):
 
     def info(check_mode=False, **options):
         options.setdefault('max_retries', 0)
-        return run_module(stack_info.main, sim.connection_args(**options), check_mode=check_mode)
+        return run_module(stack_info.main, sim.read_only_args(**options), check_mode=check_mode)
 
     return info
 
