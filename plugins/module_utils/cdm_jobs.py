@@ -17,14 +17,13 @@ from urllib.parse import quote, unquote_plus
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils.cdm import (
     NORMAL,
-    CdmService,
+    CdmClusterModule,
     cluster_result,
     cluster_status,
     describe_status,
     job_result as raw_job_result,
 )
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError, InvalidOptionError, is_absent
-from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
 from ansible_collections.hwcloud.cloud.plugins.module_utils.names import did_you_mean
 from ansible_collections.hwcloud.cloud.plugins.module_utils.validation import check_length, check_not_blank
 from ansible_collections.hwcloud.cloud.plugins.module_utils.waiter import Waiter
@@ -341,38 +340,19 @@ def run_failure(run):
 
 # ------------------------------------------------------------------ the base of the four modules
 
-class CdmJobsModule(HwCloudModule):
+class CdmJobsModule(CdmClusterModule):
     """A module that works on links, jobs or runs of one running cluster."""
 
-    service = 'cdm'
-    argument_spec = dict(
-        cluster_id=dict(type='str'),
-        cluster_name=dict(type='str'),
-    )
-    module_kwargs = dict(
-        mutually_exclusive=[('cluster_id', 'cluster_name')],
-        required_one_of=[('cluster_id', 'cluster_name')],
-    )
-
     def validate(self):
-        # required_one_of counts options given as null (cluster_id: "{{ none_var }}") as set.
-        if self.params['cluster_id'] is None and self.params['cluster_name'] is None:
-            raise InvalidOptionError('cluster_id', None, 'one of cluster_id and cluster_name is required')
-        check_length('cluster_id', self.params['cluster_id'], 1, 64)
-        check_length('cluster_name', self.params['cluster_name'], 1, 64)
+        super().validate()
         if 'name' in self.params:
             check_not_blank('name', self.params['name'])
             check_length('name', self.params['name'], 1, MAX_NAME)
-        self.require_project_id('for CDM, whose URIs carry it')
 
     def open_cluster(self):
         """The service for the chosen cluster, which must be running: nothing else can answer link and job calls."""
-        cdm = CdmService(self.client, self.endpoint, self.project_id)
-        if self.params['cluster_id']:
-            cluster = cdm.get_cluster(self.params['cluster_id'])
-        else:
-            cluster = cdm.find_cluster_by_name(self.params['cluster_name'])
-        cluster_id = cluster.get('id') or self.params['cluster_id']
+        cdm = self.cdm_service()
+        cluster_id, cluster = self.read_cluster(cdm)
         status = cluster_status(cluster)
         if status != NORMAL:
             raise HwCloudError('CDM cluster %s is in status %s: links and jobs can be read or changed only while it is running (200). '

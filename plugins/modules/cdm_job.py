@@ -175,6 +175,7 @@ error:
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm_jobs
+from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
 
 
 class CdmJobModule(cdm_jobs.CdmJobsModule):
@@ -256,8 +257,8 @@ class CdmJobModule(cdm_jobs.CdmJobsModule):
         if current is None:
             missing = [option for option in ('from_link', 'from_connector', 'to_link', 'to_connector') if not self.params[option]]
             if missing:
-                raise cdm_jobs.HwCloudError('CDM job %s does not exist, and creating it needs %s.' % (name, ', '.join(missing)),
-                                            details={'invalid_option': missing[0]})
+                raise HwCloudError('CDM job %s does not exist, and creating it needs %s.' % (name, ', '.join(missing)),
+                                   details={'invalid_option': missing[0]})
         job, changed_keys = self.desired(current or {})
         will_change = current is None or bool(changed_keys)
         after = cdm_jobs.job_result(dict(job, status=(current or {}).get('status', 'NEW')))

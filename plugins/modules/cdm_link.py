@@ -63,6 +63,9 @@ options:
 extends_documentation_fragment:
   - hwcloud.cloud.cdm_cluster
   - hwcloud.cloud.hwcloud
+  - hwcloud.cloud.hwcloud.wait
+notes:
+  - A link is ready as soon as the service answers; O(wait), O(wait_timeout) and O(poll_interval) have nothing to wait for.
 attributes:
   check_mode:
     support: full
