@@ -306,8 +306,8 @@ class CdmJobService:
     def missing_job(self, name):
         """The failure for a job that must exist, with the closest names of the cluster's jobs."""
         names = [job.get('name') for job in self.list_jobs()]
-        return HwCloudError("No CDM job named '%s' in cluster %s%s" % (name, self.cluster_id, did_you_mean(name, names) or '.'),
-                           details={'name': name})
+        hint = did_you_mean(name, names) or '.'
+        return HwCloudError("No CDM job named '%s' in cluster %s%s" % (name, self.cluster_id, hint), details={'name': name})
 
     def run_waiter(self, name, ours=lambda run: True):
         """Wait until the run ``ours`` accepts has ended: ``SUCCEEDED`` ends the wait, any other end fails it."""

@@ -16,7 +16,7 @@ description:
     (C(POST), C(PUT) or C(DELETE) on C(/v1.1/{project_id}/clusters/{cluster_id}/cdm/job)).
   - The job is never started, stopped or restarted by this module; M(hwcloud.cloud.cdm_job_run) runs it.
   - A missing job is created. An existing job is compared on the keys the task gives, after decoding the values
-    the service answers (it answers them form-encoded, C(%2F) for C(/), C(+) for a space); keys the task does not
+    the service answers (it answers them form-encoded, C(%2F) for C(/), C(+) for a space). Keys the task does not
     give are left as they are. A difference sends the whole job by C(PUT), the current one with the given keys changed.
     No difference sends nothing.
   - A job whose run is C(BOOTING) or C(RUNNING) is never changed or deleted under it. With O(wait=true) the task waits
@@ -57,17 +57,18 @@ options:
     type: str
   from_config:
     description:
-      - Source settings, C({schemaName: sales}), sent as the inputs C(fromJobConfig.<key>). Every value is sent as a string
-        (C(true)/C(false) for booleans).
+      - 'Source settings, for example C({schemaName: sales}), sent as the inputs C(fromJobConfig.<key>).'
+      - Every value is sent as a string, booleans as C(true) or C(false).
     type: dict
   to_config:
     description: Destination settings, sent as the inputs C(toJobConfig.<key>), as O(from_config).
     type: dict
   driver_config:
     description:
-      - Groups of driver settings, each a dictionary, for example
-        C({throttlingConfig: {numExtractors: 2}, schedulerConfig: {isSchedulerJob: false}, retryJobConfig: {retryJobType: NONE}, groupJobConfig: {groupName: DEFAULT}}),
-        sent as the inputs C(<group>.<key>).
+      - 'Groups of driver settings, each a dictionary, for example
+        C({throttlingConfig: {numExtractors: 2}, schedulerConfig: {isSchedulerJob: false},
+        retryJobConfig: {retryJobType: NONE}, groupJobConfig: {groupName: DEFAULT}}),
+        sent as the inputs C(<group>.<key>).'
     type: dict
 extends_documentation_fragment:
   - hwcloud.cloud.cdm_cluster

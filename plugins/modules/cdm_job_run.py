@@ -39,7 +39,7 @@ options:
     choices: [started, stopped]
     default: started
   variables:
-    description: Variables of the run, sent on start as C({"variables": {...}}) (C({}) when not given).
+    description: 'Variables of the run, sent on start as C({"variables": {...}}); an empty object when not given.'
     type: dict
 extends_documentation_fragment:
   - hwcloud.cloud.cdm_cluster
@@ -198,7 +198,7 @@ class CdmJobRunModule(cdm_jobs.CdmJobsModule):
         if self.check_mode:
             return result
         if active:
-            ours = lambda run: run.get('submission-id') == before.get('submission-id')  # noqa: E731
+            ours = self.ours({}, before)
         else:
             started = self.start(jobs, name, before)
             result.update(submission=cdm_jobs.submission_result(started), job_status=cdm_jobs.run_status(started))

@@ -15,9 +15,9 @@ description:
   - A link is a named connection of a CDM cluster to a data source (a database, OBS, HDFS, ...) that migration jobs read
     from or write to. This module keeps one link as declared
     (C(POST), C(PUT) or C(DELETE) on C(/v1.1/{project_id}/clusters/{cluster_id}/cdm/link)).
-  - Idempotent on O(connector) and O(config), compared after decoding the values the service answers (form encoding:
-    C(%2F) is C(/), C(+) is a space). Keys the task does not give are left as they are. A different O(connector)
-    updates the link with only the given O(config) (and O(secrets)).
+  - Idempotent on O(connector) and O(config), compared after decoding the values the service answers in form encoding
+    (C(%2F) is C(/), C(+) is a space). Keys the task does not give are left as they are. A different O(connector)
+    updates the link with only the given O(config) and O(secrets).
   - O(secrets) cannot be compared (the service does not give them back); see O(update_secrets). They never appear in the
     result, the diff or any message.
   - C(validation-result) entries with status C(ERROR) fail the task with their messages.
@@ -40,8 +40,8 @@ options:
     type: str
   config:
     description:
-      - Settings the service gives back, C({host: 10.0.0.5, port: 3306}), sent as the inputs C(linkConfig.<key>).
-        Every value is sent as a string (C(true)/C(false) for booleans).
+      - 'Settings the service gives back, for example C({host: 10.0.0.5, port: 3306}), sent as the inputs C(linkConfig.<key>).'
+      - Every value is sent as a string, booleans as C(true) or C(false).
     type: dict
   secrets:
     description:
