@@ -3,7 +3,7 @@
 import hmac
 
 from . import signing
-from .state import iam_time
+from .common import iam_time
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 500: "Internal Server Error"}
 DURATION_RANGE = (900, 86400)
@@ -49,16 +49,6 @@ def create_token(state, request, _params):
     if not all(isinstance(v, str) for v in (name, password, domain)):
         return error(400, "Invalid request body: user name, password and domain name must be strings.")
 
-    scope = _dig(body, "auth").get("scope")
-    project = None
-    if scope is not None:
-        spec = scope.get("project") if isinstance(scope, dict) else None
-        if not isinstance(spec, dict) or not (spec.get("id") or spec.get("name")):
-            return error(400, "Invalid request body: scope.project needs an id or a name.")
-        project = state.find_project(project_id=spec.get("id")) if spec.get("id") else state.find_project(name=spec.get("name"))
-        if project is None:
-            return error(400, "The project %s does not exist." % (spec.get("id") or spec.get("name")))
-
     user = None
     for candidate in state.users:
         if candidate["name"] == name and _domain_name(candidate.get("domain")) == domain:
@@ -66,6 +56,27 @@ def create_token(state, request, _params):
             break
     if user is None or not hmac.compare_digest(str(user.get("password", "")).encode("utf-8"), password.encode("utf-8")):
         return error(401, "The username or password is wrong.")
+
+    scope = _dig(body, "auth").get("scope")
+    project = None
+    if isinstance(scope, dict) and "domain" in scope and "project" not in scope:
+        # A domain-scoped token: good for IAM calls of the account (listing its projects), for no project.
+        spec = scope["domain"]
+        if not isinstance(spec, dict) or not (spec.get("id") or spec.get("name")):
+            return error(400, "Invalid request body: scope.domain needs an id or a name.")
+        if spec.get("name", domain) != domain or spec.get("id", state.domain_id(domain)) != state.domain_id(domain):
+            return error(401, "The user %s cannot be scoped to domain %s." % (name, spec.get("name") or spec.get("id")))
+    elif scope is not None:
+        spec = scope.get("project") if isinstance(scope, dict) else None
+        if not isinstance(spec, dict) or not (spec.get("id") or spec.get("name")):
+            return error(400, "Invalid request body: scope.project needs an id or a name.")
+        # Only the projects of the user's own account can scope its token.
+        if spec.get("id"):
+            project = state.find_project(project_id=spec["id"], domain=domain)
+        else:
+            project = state.find_project(name=spec.get("name"), domain=domain)
+        if project is None:
+            return error(400, "The project %s does not exist in domain %s." % (spec.get("id") or spec.get("name"), domain))
 
     token, issued, expires = state.issue_token(user, project)
     token_body = {
@@ -75,7 +86,10 @@ def create_token(state, request, _params):
         "user": {"id": user["id"], "name": user["name"], "domain": {"name": domain}},
     }
     if project is not None:
-        token_body["project"] = {"id": project["id"], "name": project["name"]}
+        token_body["project"] = {"id": project["id"], "name": project["name"],
+                                 "domain": {"id": state.domain_id(domain), "name": domain}}
+    elif isinstance(scope, dict) and "domain" in scope:
+        token_body["domain"] = {"id": state.domain_id(domain), "name": domain}
     return 201, {"token": token_body}, {"X-Subject-Token": token}
 
 
@@ -97,6 +111,53 @@ def caller_domain(state, request):
             return None, error(401, "The request signature is invalid: %s." % problem)
         return credential.get("domain"), None
     return None, error(401, "The request you have made requires authentication.")
+
+
+PROJECT_FILTERS = ("name", "domain_id", "parent_id", "enabled", "is_domain")
+MAX_PER_PAGE = 5000
+
+
+def _project_body(state, project, base_url):
+    domain_id = state.domain_id(project["domain"])
+    return {"id": project["id"], "name": project["name"], "domain_id": domain_id, "parent_id": domain_id,
+            "description": "", "enabled": True, "is_domain": False,
+            "links": {"self": "%s/v3/projects/%s" % (base_url, project["id"])}}
+
+
+def list_projects(state, request, _params):
+    """GET /v3/projects: the projects of the caller's own account, filtered as Keystone filters them.
+
+    This is how the SDK finds a project from a region (``?name=<region>``), so the answer
+    never holds another account's project, whatever the filters say.
+    """
+    domain, denied = caller_domain(state, request)
+    if denied is not None:
+        return denied
+    page, per_page = 1, MAX_PER_PAGE
+    for key in ("page", "per_page"):
+        raw = request.query.get(key)
+        if raw is None:
+            continue
+        if not raw.isdigit() or int(raw) < 1 or (key == "per_page" and int(raw) > MAX_PER_PAGE):
+            return error(400, "Invalid query: %s must be an integer from 1%s." % (key, " to %d" % MAX_PER_PAGE if key == "per_page" else ""))
+        if key == "page":
+            page = int(raw)
+        else:
+            per_page = int(raw)
+    for key in ("enabled", "is_domain"):
+        if request.query.get(key, "true").lower() not in ("true", "false"):
+            return error(400, "Invalid query: %s must be true or false." % key)
+    base_url = "https://%s" % request.headers.get("host", "iam.myhuaweicloud.com")
+    projects = [_project_body(state, project, base_url) for project in state.projects_of(domain)]
+    for key in PROJECT_FILTERS:
+        if key in request.query:
+            wanted = request.query[key]
+            projects = [p for p in projects if str(p[key]).lower() == wanted.lower()] if key in ("enabled", "is_domain") \
+                else [p for p in projects if p[key] == wanted]
+    chosen = projects[(page - 1) * per_page:page * per_page]
+    query = "&".join("%s=%s" % pair for pair in request.query_pairs)
+    links = {"self": "%s/v3/projects%s" % (base_url, "?" + query if query else ""), "previous": None, "next": None}
+    return 200, {"projects": chosen, "links": links}, {}
 
 
 def create_security_token(state, request, _params):

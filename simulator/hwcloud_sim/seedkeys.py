@@ -17,7 +17,8 @@ import json
 SEED_KEYS = {
     "settings": ("transition_seconds", "token_ttl_seconds", "delay_scale", "action_records", "rfs_page_cap",
                  "temporary_ttl_seconds", "domain"),
-    "projects": ("id", "name"),
+    # domain: the account (domain name) that owns the project; default: the first user's.
+    "projects": ("id", "name", "domain"),
     "tokens": ("token", "project_id", "expires_at", "user", "domain"),
     "users": ("name", "password", "domain", "id"),
     # origin: where a temporary key came from (an agency, the metadata service), as GET /_sim/state writes it.
@@ -25,7 +26,8 @@ SEED_KEYS = {
     "agencies": ("name", "domain", "domain_id", "trusted_domains"),
     "metadata": ("instance_id", "name", "agency", "project_id", "domain", "token", "availability_zone"),
     "clusters": ("id", "name", "status", "statusDetail", "isFrozen", "actionProgress", "task", "failedReasons",
-                 "created", "updated", "project_id", "transition_seconds", "stop_fails", "start_fails", "restart_fails"),
+                 "created", "updated", "project_id", "transition_seconds", "stop_fails", "start_fails", "restart_fails",
+                 "jobs", "links", "validation", "unreachable_hosts"),
     "stacks": ("guid", "name", "project_id", "template_id", "status", "inputs", "last_action_id", "created_at",
                "updated_at", "transition_seconds", "fail_next", "action_records"),
     "actions": ("id", "stack_id", "project_id", "lifecycle", "request", "phase", "message", "records"),

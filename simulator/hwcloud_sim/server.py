@@ -13,7 +13,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import aos, cdm, iam, metadata, rfs, signing
+from . import aos, cdm, cdm_jobs, iam, metadata, rfs, signing
 from .seedkeys import merge_seed
 from .state import SeedError, State
 
@@ -27,24 +27,20 @@ _SEG = r"([^/]*)"
 ROUTES = [
     ("POST", re.compile(r"^/v3/auth/tokens$"), "iam", iam.create_token, ()),
     ("POST", re.compile(r"^/v3\.0/OS-CREDENTIAL/securitytokens$"), "iam", iam.create_security_token, ()),
+    ("GET", re.compile(r"^/v3/projects$"), "iam", iam.list_projects, ()),
     ("PUT", re.compile(r"^/meta-data/latest/api/token$"), "metadata", metadata.create_token, ()),
     ("GET", re.compile(r"^/openstack/latest/securitykey$"), "metadata", metadata.security_key, ()),
     ("GET", re.compile(r"^/openstack/latest/meta_data\.json$"), "metadata", metadata.meta_data, ()),
     ("GET", re.compile(r"^/v1\.1/%s/clusters$" % _SEG), "cdm", cdm.list_clusters, ("project_id",)),
     ("GET", re.compile(r"^/v1\.1/%s/clusters/%s$" % (_SEG, _SEG)), "cdm", cdm.show_cluster, ("project_id", "cluster_id")),
     ("POST", re.compile(r"^/v1\.1/%s/clusters/%s/action$" % (_SEG, _SEG)), "cdm", cdm.cluster_action, ("project_id", "cluster_id")),
-    # CDM migration jobs: "all" is the list, any other name one job.
-    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/cdm/job/all$" % (_SEG, _SEG)), "cdm", cdm.list_jobs, ("project_id", "cluster_id")),
-    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/cdm/job/%s$" % (_SEG, _SEG, _SEG)), "cdm", cdm.show_job,
-     ("project_id", "cluster_id", "job_name")),
-    ("GET", re.compile(r"^/v1\.1/%s/clusters/%s/cdm/job/%s/status$" % (_SEG, _SEG, _SEG)), "cdm", cdm.show_job_status,
-     ("project_id", "cluster_id", "job_name")),
     ("GET", re.compile(r"^/v2/stacks$"), "aos", aos.list_stacks, ()),
     ("GET", re.compile(r"^/v2/stacks/%s$" % _SEG), "aos", aos.show_stack, ("stack_id",)),
     ("PUT", re.compile(r"^/v2/stacks/%s/actions$" % _SEG), "aos", aos.stack_action, ("stack_id",)),
     ("GET", re.compile(r"^/v2/stacks/%s/actions/%s$" % (_SEG, _SEG)), "aos", aos.show_action, ("stack_id", "action_id")),
 ]
 
+ROUTES.extend(cdm_jobs.ROUTES)
 ROUTES.extend(rfs.ROUTES)
 
 INTERNAL_ERRORS = {"cdm": cdm.internal_error, "aos": aos.internal_error, "iam": iam.internal_error}
@@ -592,6 +588,8 @@ class _Handler(BaseHTTPRequestHandler):
             ("POST", "/_sim/reset"): lambda: _done(sim.reset),
             ("POST", "/_sim/clusters"): lambda: self._upsert(request, "id", sim.state.upsert_cluster),
             ("POST", "/_sim/stacks"): lambda: self._upsert(request, "guid", sim.state.upsert_stack),
+            ("POST", "/_sim/cdm_jobs"): lambda: self._upsert(request, "name", sim.state.upsert_cdm_job),
+            ("POST", "/_sim/cdm_links"): lambda: self._upsert(request, "name", sim.state.upsert_cdm_link),
             ("POST", "/_sim/rfs_stacks"): lambda: self._upsert(request, "stack_name", sim.state.rfs.upsert),
             ("POST", "/_sim/rfs_uris"): lambda: self._upsert(request, None, sim.state.rfs.add_uris),
             ("GET", "/_sim/faults"): sim.faults.list,

@@ -7,13 +7,16 @@ settles first, so each read sees a consistent, up-to-date picture.
 """
 
 import copy
-import datetime
+import hashlib
 import json
 import os
 import threading
 import time
 import uuid
 
+# Re-exported: rfs_state still imports aos_time, new_id and parse_time from here.
+from .common import SeedError, aos_time, cdm_time, iam_time, new_hex_id, new_id, parse_time  # noqa: F401  pylint: disable=unused-import
+from . import cdm_jobs_state
 from .seedkeys import known_top_level_keys, object_key_problems, seed_key_problems
 
 DEFAULT_TRANSITION_SECONDS = 2.0
@@ -40,45 +43,10 @@ CLUSTER_STATUS_DETAIL = {
 CLUSTER_SETTLES_TO = {"100": "200", "500": "200", "920": "200", "910": "900"}
 
 # Keys that steer the simulator and are never part of an API answer.
-CLUSTER_SIM_KEYS = ("project_id", "transition_seconds", "stop_fails", "jobs")
+CLUSTER_SIM_KEYS = ("project_id", "transition_seconds", "stop_fails", "jobs", "links", "validation", "unreachable_hosts")
 STACK_SIM_KEYS = ("transition_seconds", "fail_next", "action_records")
 
 STACK_BUSY = ("Processing", "Pending")
-
-
-class SeedError(ValueError):
-    pass
-
-
-def cdm_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def aos_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def iam_time(epoch):
-    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_time(value):
-    """Accept the ISO forms this simulator writes (with or without Z / fraction)."""
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed.timestamp()
-
-
-def new_id():
-    return str(uuid.uuid4())
-
-
-def new_hex_id():
-    return uuid.uuid4().hex
 
 
 def default_state_path():
@@ -196,6 +164,9 @@ class State:
                 user.setdefault("id", new_hex_id())
                 user.setdefault("password", "")
                 user.setdefault("domain", user["name"])
+            # A project belongs to one account (domain); the seed's projects default to the first user's.
+            for project in self.projects:
+                project.setdefault("domain", self.default_domain())
             self.credentials = {}
             for cred in _list_of_objects(seed, "credentials"):
                 if not cred.get("access_key") or not cred.get("secret_key"):
@@ -469,14 +440,29 @@ class State:
             self.metadata_tokens.add(value)
             return value
 
-    def find_project(self, project_id=None, name=None):
+    def find_project(self, project_id=None, name=None, domain=None):
+        """The project with this id (or this name, in ``domain`` when given), or None."""
         with self.lock:
             for project in self.projects:
+                if domain is not None and project.get("domain") != domain:
+                    continue
                 if project_id is not None and project["id"] == project_id:
                     return project
                 if name is not None and project["name"] == name:
                     return project
             return None
+
+    def projects_of(self, domain):
+        with self.lock:
+            return [copy.deepcopy(project) for project in self.projects if project.get("domain") == domain]
+
+    def domain_id(self, domain):
+        """An account's id: the one an agency of that account is seeded with, else one derived from its name."""
+        with self.lock:
+            for agency in self.agencies:
+                if agency["domain"] == domain:
+                    return agency["domain_id"]
+            return hashlib.sha256(("sim-domain:%s" % domain).encode("utf-8")).hexdigest()[:32]
 
     # ------------------------------------------------------------- clusters
 
@@ -552,6 +538,59 @@ class State:
                     existing["updated"] = cdm_time(now)
                 self._schedule_cluster_settle(existing, now)
             return copy.deepcopy(existing)
+
+    def on_cluster(self, project_id, cluster_id, call):
+        """``call(cluster, now)`` under the lock, on the live cluster (None when it is not the project's)."""
+        with self.lock:
+            now = self.clock()
+            self.settle(now)
+            cluster = self.clusters.get(cluster_id)
+            if cluster is not None and cluster.get("project_id") != project_id:
+                cluster = None
+            return call(cluster, now)
+
+    def _cluster_for(self, patch):
+        cluster_id = patch.get("cluster_id") or (next(iter(self.clusters)) if self.clusters else None)
+        cluster = self.clusters.get(cluster_id)
+        if cluster is None:
+            raise SeedError("no cluster %s" % cluster_id)
+        return cluster
+
+    def upsert_cdm_job(self, patch):
+        """Create or change one job of ``cluster_id`` (default: the first cluster); a null field removes it."""
+        with self.lock:
+            now = self.clock()
+            cluster = self._cluster_for(patch)
+            fields = {k: v for k, v in patch.items() if k != "cluster_id"}
+            jobs = cluster.setdefault("jobs", [])
+            current = next((job for job in jobs if job["name"] == fields.get("name")), None)
+            merged = copy.deepcopy(current) if current is not None else {}
+            if "status" in fields:
+                merged.pop("_runs", None)
+            merged.update(fields)
+            merged = {k: v for k, v in merged.items() if v is not None}
+            merged = cdm_jobs_state.seed_job(merged, now)
+            if current is None:
+                jobs.append(merged)
+            else:
+                jobs[jobs.index(current)] = merged
+            return cdm_jobs_state.public_job(merged, now)
+
+    def upsert_cdm_link(self, patch):
+        """Create or change one link of ``cluster_id`` (default: the first cluster)."""
+        with self.lock:
+            now = self.clock()
+            cluster = self._cluster_for(patch)
+            fields = {k: v for k, v in patch.items() if k != "cluster_id"}
+            links = cluster.setdefault("links", [])
+            current = next((link for link in links if link["name"] == fields.get("name")), None)
+            merged = dict(copy.deepcopy(current) if current is not None else {}, **fields)
+            [merged] = cdm_jobs_state.seed_links([merged], now)
+            if current is None:
+                links.append(merged)
+            else:
+                links[links.index(current)] = merged
+            return cdm_jobs_state.public_link(merged)
 
     # --------------------------------------------------------------- stacks
 
@@ -688,7 +727,7 @@ class State:
                 "credentials": credentials,
                 "agencies": copy.deepcopy(self.agencies),
                 "metadata": copy.deepcopy(self.metadata),
-                "clusters": copy.deepcopy(list(self.clusters.values())),
+                "clusters": [_exported_cluster(cluster, now) for cluster in self.clusters.values()],
                 "stacks": copy.deepcopy(list(self.stacks.values())),
                 "actions": actions,
                 **self.rfs.export(),
@@ -697,6 +736,15 @@ class State:
 
 def _domain_name(domain):
     return domain.get("name") if isinstance(domain, dict) else domain
+
+
+def _exported_cluster(cluster, now):
+    """A cluster as a seed: its jobs' runs become their current status."""
+    exported = copy.deepcopy(cluster)
+    if "jobs" in exported:
+        exported["jobs"] = [dict({k: v for k, v in job.items() if k != "_runs"}, status=cdm_jobs_state.job_status(job, now))
+                            for job in cluster["jobs"]]
+    return exported
 
 
 def public_cluster(cluster):
@@ -709,43 +757,31 @@ def public_stack(stack):
 
 # ------------------------------------------------------------------ CDM migration jobs
 
-JOB_TYPES = ("NORMAL_JOB", "BATCH_JOB", "SCENARIO_JOB")
-JOB_STATUSES = ("BOOTING", "RUNNING", "SUCCEEDED", "FAILED", "NEW")
 # What a cluster whose creation failed carries when the seed says nothing (shared/api/cdm.md).
 CREATE_FAILED_REASONS = {"CREATE_FAILED": {"errorCode": "Cdm.0900", "errorMsg": "The cluster could not be created."}}
+VALIDATION_STATUSES = ("ERROR", "WARNING")
 
 
 def cluster_seed_extras(fields, now):
-    """The seeded (or upserted) cluster fields completed: ``jobs`` with defaults, ``failedReasons`` of a 303.
+    """The seeded (or upserted) cluster fields completed: ``jobs`` and ``links`` with defaults, ``failedReasons`` of a 303.
 
     Raises SeedError before anything is stored, so a bad upsert changes nothing.
     """
     extras = {}
     if str(fields.get("status")) == "303" and not fields.get("failedReasons"):
         extras["failedReasons"] = copy.deepcopy(CREATE_FAILED_REASONS)
-    if "jobs" not in fields:
-        return extras
-    jobs = copy.deepcopy(fields["jobs"]) or []
-    if not isinstance(jobs, list) or not all(isinstance(job, dict) for job in jobs):
-        raise SeedError("a cluster's jobs must be a list of objects")
-    created_ms = int(now * 1000)
-    for job in jobs:
-        if not isinstance(job.get("name"), str) or not job["name"]:
-            raise SeedError("every job needs a name")
-        job.setdefault("job_type", "NORMAL_JOB")
-        job.setdefault("status", "NEW")
-        if job["job_type"] not in JOB_TYPES:
-            raise SeedError("job %s: job_type must be one of %s" % (job["name"], ", ".join(JOB_TYPES)))
-        if job["status"] not in JOB_STATUSES:
-            raise SeedError("job %s: status must be one of %s" % (job["name"], ", ".join(JOB_STATUSES)))
-        for key, value in (("type", job["job_type"]), ("creation-user", "cdm-user"), ("creation-date", created_ms),
-                           ("from-link-name", "mysql-link"), ("from-connector-name", "generic-jdbc-connector"),
-                           ("to-link-name", "hive-link"), ("to-connector-name", "hive-connector")):
-            job.setdefault(key, value)
-        job.setdefault("update-user", job["creation-user"])
-        job.setdefault("update-date", job["creation-date"])
-    names = [job["name"] for job in jobs]
-    if len(set(names)) != len(names):
-        raise SeedError("job names must be unique within a cluster")
-    extras["jobs"] = jobs
+    if "jobs" in fields:
+        extras["jobs"] = cdm_jobs_state.seed_jobs(fields["jobs"], now)
+    if "links" in fields:
+        extras["links"] = cdm_jobs_state.seed_links(fields["links"], now)
+    validation = fields.get("validation")
+    if validation is not None:
+        if not isinstance(validation, dict) or not all(
+                isinstance(results, list) and all(isinstance(r, dict) and r.get("status") in VALIDATION_STATUSES
+                                                  and isinstance(r.get("message"), str) for r in results)
+                for results in validation.values()):
+            raise SeedError("a cluster's validation must map names to lists of {status: ERROR|WARNING, message}")
+    hosts = fields.get("unreachable_hosts")
+    if hosts is not None and (not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts)):
+        raise SeedError("a cluster's unreachable_hosts must be a list of host names")
     return extras

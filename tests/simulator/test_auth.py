@@ -32,7 +32,8 @@ def test_iam_token_by_project_id_then_use_it(sim):
     body = resp.json()["token"]
     assert body["expires_at"].endswith("Z")
     assert body["methods"] == ["password"]
-    assert body["project"] == {"id": PROJECT, "name": "ap-southeast-1"}
+    assert body["project"] == {"id": PROJECT, "name": "ap-southeast-1",
+                               "domain": {"id": body["project"]["domain"]["id"], "name": "sim-domain"}}
     assert body["user"]["name"] == "sim-user" and body["user"]["domain"] == {"name": "sim-domain"}
     assert token != "sim-token"
     resp = requests.get(cdm_url(sim, CLUSTER), headers={"X-Auth-Token": token}, timeout=5)

@@ -101,7 +101,7 @@ def test_one_job_and_its_status(sim):
     assert run["error-summary"]
     assert fresh["submissions"][0]["status"] == "NEVER_EXECUTED"
     missing = get_jobs(sim, job="nope")
-    assert missing.status_code == 404 and missing.json()["errCode"] == "Cdm.0015"
+    assert missing.status_code == 400 and missing.json() == {"errCode": "Cdm.0100", "externalMessage": "Job[nope] doesn't exist."}
 
 
 def test_jobs_never_appear_in_cluster_answers(sim):
