@@ -9,13 +9,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
+import requests
 
 from ansible_collections.hwcloud.cloud.plugins.modules import cdm_job
 
 DEMO_ID = 'bae65496-643e-47ca-84af-948672de7eeb'
 STOPPED_ID = '5c9e2a41-7d3b-4f0e-9a6c-1b2d3e4f5a6b'
-DEFINITION = dict(from_link='mysql', from_connector='generic-jdbc-connector', from_config={'schemaName': 'sales', 'tableName': 'orders'},
-                  to_link='obs', to_connector='obs-connector', to_config={'bucketName': 'dl', 'outputDirectory': '/sales/orders'},
+DEFINITION = dict(from_link='mysql-link', from_connector='generic-jdbc-connector', from_config={'schemaName': 'sales', 'tableName': 'orders'},
+                  to_link='hive-link', to_connector='hive-connector', to_config={'bucketName': 'dl', 'outputDirectory': '/sales/orders'},
                   driver_config={'throttlingConfig': {'numExtractors': 2}})
 
 
@@ -44,8 +45,8 @@ def test_create_sends_the_job_and_never_starts_it(sim, job):
     assert result['changed'] is True
     assert changes(sim) == [('POST', '/job', {'jobs': [{
         'name': 'orders2obs', 'job_type': 'NORMAL_JOB',
-        'from-link-name': 'mysql', 'from-connector-name': 'generic-jdbc-connector',
-        'to-link-name': 'obs', 'to-connector-name': 'obs-connector',
+        'from-link-name': 'mysql-link', 'from-connector-name': 'generic-jdbc-connector',
+        'to-link-name': 'hive-link', 'to-connector-name': 'hive-connector',
         'from-config-values': {'configs': [group('fromJobConfig', schemaName='sales', tableName='orders')]},
         'to-config-values': {'configs': [group('toJobConfig', bucketName='dl', outputDirectory='/sales/orders')]},
         'driver-config-values': {'configs': [group('throttlingConfig', numExtractors='2')]},
@@ -144,3 +145,59 @@ def test_unknown_job_type_fails_before_any_call(sim, job):
     assert result.rc == 1
     assert 'job_type' in result['msg'] and 'FAST_JOB' in result['msg']
     assert sim.requests() == []
+
+
+# ------------------------------------------------------------------ a run in progress, validation results
+
+def test_a_running_job_is_not_changed_without_wait(sim, job):
+    result = job(name='mysql2hive', to_config={'table': 'new'}, wait=False)
+
+    assert result.rc == 1
+    assert result['changed'] is False
+    assert result['msg'] == 'CDM job mysql2hive is RUNNING: it is not changed or deleted under its run. Set wait: true to wait for it.'
+    assert changes(sim) == []
+
+
+def test_a_running_job_is_changed_once_its_run_has_ended(sim, job):
+    sim.state.upsert_cdm_job({'cluster_id': DEMO_ID, 'name': 'orders2obs', 'run_seconds': 0.3})
+    job(**DEFINITION)
+    # The run is started through the API, as another user would.
+    started = requests.put(sim.cluster_url(DEMO_ID) + '/cdm/job/orders2obs/start', json={'variables': {}},
+                           headers={'X-Auth-Token': sim.token}, timeout=5)
+    assert started.status_code == 200
+    sim.clear_requests()
+
+    result = job(to_config={'bucketName': 'dl2'})
+
+    assert result.rc == 0, result
+    assert result['changed'] is True
+    put = [entry for entry in sim.requests('PUT') if entry['path'].endswith('/job/orders2obs')]
+    assert len(put) == 1 and put[0]['status'] == 200
+
+
+def warnings_of(result):
+    """The warning texts of a result (ansible-core 2.19 wraps each one in a summary object)."""
+    return [warning['event']['msg'] if isinstance(warning, dict) else warning for warning in result.get('warnings', [])]
+
+
+@pytest.fixture(name='no_earlier_warnings')
+def no_earlier_warnings_fixture():
+    """Modules run in this process: ansible-core keeps warnings process-wide, so forget those of earlier runs."""
+    from ansible.module_utils.common import warnings as ansible_warnings  # pylint: disable=import-outside-toplevel
+    ansible_warnings._global_warnings.clear()  # pylint: disable=protected-access
+
+
+def test_validation_errors_fail_and_warnings_warn(sim, job, no_earlier_warnings):
+    sim.upsert_cluster(id=DEMO_ID, validation={'orders2obs': [{'status': 'ERROR', 'message': 'tableName is required'}]})
+
+    refused = job(**DEFINITION)
+
+    assert refused.rc == 1
+    assert refused['changed'] is True
+    assert refused['msg'] == 'CDM refused job orders2obs: tableName is required'
+
+    sim.upsert_cluster(id=DEMO_ID, validation={'orders2obs': [{'status': 'WARNING', 'message': 'no partition column'}]})
+    warned = job(**DEFINITION)
+
+    assert warned.rc == 0, warned
+    assert warnings_of(warned) == ['CDM about job orders2obs: no partition column']

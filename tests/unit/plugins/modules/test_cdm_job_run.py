@@ -13,8 +13,8 @@ import pytest
 from ansible_collections.hwcloud.cloud.plugins.modules import cdm_job, cdm_job_run
 
 DEMO_ID = 'bae65496-643e-47ca-84af-948672de7eeb'
-DEFINITION = dict(from_link='mysql', from_connector='generic-jdbc-connector', from_config={'tableName': 'orders'},
-                  to_link='obs', to_connector='obs-connector', to_config={'bucketName': 'dl'})
+DEFINITION = dict(from_link='mysql-link', from_connector='generic-jdbc-connector', from_config={'tableName': 'orders'},
+                  to_link='hive-link', to_connector='hive-connector', to_config={'bucketName': 'dl'})
 
 
 @pytest.fixture(name='runner')
@@ -141,3 +141,55 @@ def test_a_name_over_240_characters_fails_before_any_call(sim, runner):
     assert result.rc == 1
     assert result['invalid_option'] == 'name'
     assert sim.requests() == []
+
+
+# ------------------------------------------------------------------ runs that fail
+
+def test_a_failed_run_fails_the_task_with_the_error_summary_and_changed(sim, runner):
+    sim.state.upsert_cdm_job({'cluster_id': DEMO_ID, 'name': 'orders2obs', 'run_fails': 'Table sales.orders does not exist.'})
+
+    result = runner()
+
+    assert result.rc == 1
+    assert result['changed'] is True
+    assert 'Table sales.orders does not exist.' in result['msg']
+    assert result['job_status'] == 'FAILED'
+    assert result['submission']['error_summary'] == 'Table sales.orders does not exist.'
+    assert result['submission']['error_details']
+    assert len(starts(sim)) == 1
+
+
+def test_a_failed_run_is_seen_within_one_poll_interval(sim, runner):
+    sim.state.upsert_cdm_job({'cluster_id': DEMO_ID, 'name': 'orders2obs', 'run_fails': 'boom', 'run_seconds': 0.2})
+
+    result = runner(poll_interval=0.1)
+
+    assert result.rc == 1
+    start = starts(sim)[0]['time']
+    status_reads = [entry['time'] for entry in sim.requests('GET', '/status$') if entry['time'] > start]
+    # The run ends 0.2 s after the start: the read that sees it is at most one interval later.
+    assert 2 <= len(status_reads) <= 5
+
+
+def test_failure_on_submit_fails_at_once(sim, runner):
+    sim.state.upsert_cdm_job({'cluster_id': DEMO_ID, 'name': 'orders2obs', 'start_fails': 'No free executor.'})
+
+    result = runner()
+
+    assert result.rc == 1
+    assert result['changed'] is True
+    assert result['msg'].startswith('CDM job orders2obs could not be started: it ended FAILURE_ON_SUBMIT: No free executor.')
+    assert result['job_status'] == 'FAILURE_ON_SUBMIT'
+    # No wait: nothing is read after the answer.
+    assert sim.requests()[-1]['path'].endswith('/start')
+
+
+def test_a_refused_stop_fails_with_its_message(sim, runner):
+    runner(wait=False)
+    sim.state.upsert_cdm_job({'cluster_id': DEMO_ID, 'name': 'orders2obs', 'stop_refused': 'The job is committing.'})
+
+    result = runner(state='stopped')
+
+    assert result.rc == 1
+    assert result['changed'] is True
+    assert result['msg'] == 'CDM did not stop job orders2obs: The job is committing.'

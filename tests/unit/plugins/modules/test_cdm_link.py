@@ -158,3 +158,14 @@ def test_bad_input_fails_before_any_call(sim, link, options, option):
     assert result['invalid_option'] == option
     assert SECRET not in json.dumps(result)
     assert sim.requests() == []
+
+
+def test_an_unreachable_host_fails_validation_with_the_services_message(sim, link):
+    sim.upsert_cluster(id=DEMO_ID, unreachable_hosts=['10.0.0.5'])
+
+    result = link(validate=True)
+
+    assert result.rc == 1
+    assert result['changed'] is True
+    assert result['msg'].startswith('CDM refused link mysql: Failed to connect to 10.0.0.5')
+    assert SECRET not in json.dumps(result)
