@@ -333,9 +333,8 @@ class CdmJobService:
 
 def run_failure(run):
     """Why a run that ended did not succeed, in the service's words."""
-    summary = run.get('error-summary') or 'no error-summary given'
-    details = run.get('error-details')
-    return 'it ended %s: %s%s' % (run_status(run), summary, ' (%s)' % details if details else '')
+    # error-details (often a Java stack) goes with the result's submission, not into the one-line message.
+    return 'it ended %s: %s' % (run_status(run), run.get('error-summary') or 'no error-summary given')
 
 
 # ------------------------------------------------------------------ the base of the four modules

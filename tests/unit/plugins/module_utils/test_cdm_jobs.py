@@ -152,4 +152,4 @@ def test_missing_job_or_link(status, code, missing):
 
 def test_run_failure_quotes_the_service():
     assert cdm_jobs.run_failure({'status': 'FAILED', 'error-summary': 'Table missing.', 'error-details': 'SQL 42S02'}) \
-        == 'it ended FAILED: Table missing. (SQL 42S02)'
+        == 'it ended FAILED: Table missing.'
