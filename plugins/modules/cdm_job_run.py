@@ -155,6 +155,31 @@ submission:
       type: int
       returned: when the service gives it
       sample: 1764748860000
+    last_update_user:
+      description: Who last updated the run.
+      type: str
+      returned: when the service gives it
+      sample: cdm-admin
+    is_execute_auto:
+      description: Whether the run was started by the job's schedule.
+      type: bool
+      returned: when the service gives it
+      sample: false
+    is_delete_job:
+      description: Whether the job is deleted once the run has ended.
+      type: bool
+      returned: when the service gives it
+      sample: false
+    is_stoping_increment:
+      description: The service's incremental-stop marker, as it spells it.
+      type: str
+      returned: when the service gives it
+      sample: ""
+name:
+  description: The job name that matched nothing (the message suggests the closest names).
+  type: str
+  returned: on failure, when the job does not exist
+  sample: nightly-bacth
 job_status:
   description: The status of the run as last read (C(submission.status)), or null for a job that never ran.
   type: str
@@ -170,6 +195,25 @@ error:
   type: dict
   returned: on failure of an HTTP call
   sample: {status: 400, code: Cdm.0100, message: "Job[mysql2obs] doesn't exist.", request_id: 5d2e6a...}
+credentials_source:
+  description:
+    - Where the task's credentials came from, never the credentials themselves.
+    - One of V(auth_token), V(access_key), V(password), V(sdk_environment), V(sdk_credentials_file), V(ecs_metadata);
+      with an agency, C(agency:<account>/<agency> via <source>).
+  returned: once credentials were found, also on failure
+  type: str
+  sample: auth_token
+invalid_option:
+  description: The option whose value breaks a rule; nothing was sent.
+  returned: on failure of an option check
+  type: str
+  sample: name
+retries:
+  description: One line per retried HTTP call (what failed, and the wait before the next attempt).
+  returned: at verbosity 3 (C(-vvv)) or more, when a call was retried
+  type: list
+  elements: str
+  sample: ['Starting job mysql2obs in CDM cluster bae65496-643e-47ca-84af-948672de7eeb: HTTP 429; retry 1 of 5 in 0.41s']
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm_jobs
