@@ -129,6 +129,36 @@ clusters:
       type: dict
       returned: when the service returns it
       sample: {create_failed: {error_code: Cdm.0900, error_msg: The cluster could not be created.}}
+    action_progress:
+      description: Progress of the action under way, keyed by action, as the service reports it; empty when none.
+      type: dict
+      returned: when the service returns it
+      sample: {}
+    task:
+      description: The cluster's current or last task.
+      type: dict
+      returned: when the service returns it
+      contains:
+        id:
+          description: Task ID (the job ID of the action that started it).
+          type: str
+          returned: when the cluster has a task
+          sample: ff8080815e59d92d015e5b27ccb0004d
+        name:
+          description: Task name, for example C(stop).
+          type: str
+          returned: when the cluster has a task
+          sample: stop
+    created:
+      description: When the cluster was created, as the service reports it.
+      type: str
+      returned: when the service returns it
+      sample: '2023-06-01T10:00:00'
+    updated:
+      description: When the cluster last changed, as the service reports it.
+      type: str
+      returned: when the service returns it
+      sample: '2023-06-02T10:00:00'
     jobs:
       description:
         - The cluster's migration jobs of every type, keys in snake_case (C(creation-date) becomes C(creation_date)).
@@ -157,13 +187,68 @@ clusters:
           type: int
           returned: when the service returns it
           sample: 1685613600000
+        type:
+          description: The job's type as the service also names it (the same value as C(job_type)).
+          type: str
+          returned: when the service returns it
+          sample: NORMAL_JOB
+        creation_user:
+          description: Who created the job.
+          type: str
+          returned: when the service returns it
+          sample: cdm-user
+        update_user:
+          description: Who last changed the job.
+          type: str
+          returned: when the service returns it
+          sample: cdm-user
+        update_date:
+          description: When the job last changed, in milliseconds since the epoch.
+          type: int
+          returned: when the service returns it
+          sample: 1685613600000
+        from_link_name:
+          description: The link the job reads from.
+          type: str
+          returned: when the service returns it
+          sample: mysql-link
+        from_connector_name:
+          description: The connector of the source link.
+          type: str
+          returned: when the service returns it
+          sample: generic-jdbc-connector
+        to_link_name:
+          description: The link the job writes to.
+          type: str
+          returned: when the service returns it
+          sample: hive-link
+        to_connector_name:
+          description: The connector of the destination link.
+          type: str
+          returned: when the service returns it
+          sample: hive-connector
+        from_config_values:
+          description: The source's configuration as the service answers it (groups of named inputs), keys snake_cased.
+          type: dict
+          returned: when the service returns it
+          sample: {configs: [{name: fromJobConfig, inputs: [{name: fromJobConfig.schemaName, value: sales}]}]}
+        to_config_values:
+          description: The destination's configuration as the service answers it, keys snake_cased.
+          type: dict
+          returned: when the service returns it
+          sample: {configs: [{name: toJobConfig, inputs: [{name: toJobConfig.database, value: dw}]}]}
+        driver_config_values:
+          description: The job's driver configuration (throttling, retries, schedule) as the service answers it, keys snake_cased.
+          type: dict
+          returned: when the service returns it
+          sample: {configs: [{name: throttlingConfig, inputs: [{name: throttlingConfig.numExtractors, value: '2'}]}]}
       sample:
         - {name: mysql2hive, status: RUNNING, job_type: NORMAL_JOB, creation_date: 1685613600000, from_link_name: mysql-link}
-error:
-  description: The HTTP status, service error code and message, and request ID of a failed call.
-  returned: on failure of an HTTP call
-  type: dict
-  sample: {status: 401, code: APIGW.0301, message: Incorrect IAM authentication information, request_id: 5d2e6a...}
+invalid_option:
+  description: The option whose value breaks a rule; nothing was sent.
+  returned: on failure of an option check
+  type: str
+  sample: delay_time
 credentials_source:
   description:
     - Where the task's credentials came from, never the credentials themselves.
@@ -172,6 +257,52 @@ credentials_source:
   returned: once credentials were found, also on failure
   type: str
   sample: agency:target-account/ops-agency via ecs_metadata
+error:
+  description: The failed HTTP call, and what the service answered.
+  returned: on failure of an HTTP call
+  type: dict
+  contains:
+    status:
+      description: HTTP status code.
+      type: int
+      returned: always
+      sample: 404
+    code:
+      description: The service's error code (C(errCode), C(error_code), C(code) or IAM's C(title)), or V(null).
+      type: str
+      returned: always
+      sample: Cdm.0001
+    message:
+      description: The service's error message, or the start of a body that is not JSON (a proxy's page), or V(null).
+      type: str
+      returned: always
+      sample: The cluster does not exist.
+    request_id:
+      description: The request ID to quote to support (C(X-Request-Id), or the body's C(request_id)), or V(null).
+      type: str
+      returned: always
+      sample: 5d2e6a8f0c1b4e7d9a3c2b1f0e9d8c7b
+    method:
+      description: HTTP method of the failed call.
+      type: str
+      returned: always
+      sample: GET
+    url:
+      description: URL of the failed call.
+      type: str
+      returned: always
+      sample: https://cdm.ap-southeast-1.myhuaweicloud.com/v1.1/1551c7f6c808414d8e9f3c514a170f2e/clusters/bae65496-643e-47ca-84af-948672de7eeb
+    body:
+      description: The response body, parsed when it is JSON, otherwise its first 300 characters.
+      type: raw
+      returned: always
+      sample: {errCode: Cdm.0001, externalMessage: The cluster does not exist.}
+retries:
+  description: One line per retried HTTP call (what failed, and the wait before the next attempt).
+  returned: at verbosity 3 (C(-vvv)) or more, when a call was retried
+  type: list
+  elements: str
+  sample: ['Reading CDM cluster bae65496-643e-47ca-84af-948672de7eeb: HTTP 503; retry 1 of 5 in 0.41s']
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import cdm

@@ -142,9 +142,56 @@ credentials_source:
   type: str
   sample: agency:target-account/ops-agency via ecs_metadata
 error:
-  description: The HTTP status, service error code and message, and request ID of a failed call.
+  description: The failed HTTP call, and what the service answered.
   returned: on failure of an HTTP call
   type: dict
+  contains:
+    status:
+      description: HTTP status code.
+      type: int
+      returned: always
+      sample: 404
+    code:
+      description: The service's error code (C(errCode), C(error_code), C(code) or IAM's C(title)), or V(null).
+      type: str
+      returned: always
+      sample: AOS.0101
+    message:
+      description: The service's error message, or the start of a body that is not JSON (a proxy's page), or V(null).
+      type: str
+      returned: always
+      sample: The stack does not exist.
+    request_id:
+      description: The request ID to quote to support (C(X-Request-Id), or the body's C(request_id)), or V(null).
+      type: str
+      returned: always
+      sample: 5d2e6a8f0c1b4e7d9a3c2b1f0e9d8c7b
+    method:
+      description: HTTP method of the failed call.
+      type: str
+      returned: always
+      sample: GET
+    url:
+      description: URL of the failed call.
+      type: str
+      returned: always
+      sample: https://aos.ap-southeast-1.myhuaweicloud.com/v2/stacks/2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e
+    body:
+      description: The response body, parsed when it is JSON, otherwise its first 300 characters.
+      type: raw
+      returned: always
+      sample: {code: AOS.0101, message: The stack does not exist.}
+invalid_option:
+  description: The option whose value breaks a rule; nothing was sent.
+  returned: on failure of an option check
+  type: str
+  sample: stack_id
+retries:
+  description: One line per retried HTTP call (what failed, and the wait before the next attempt).
+  returned: at verbosity 3 (C(-vvv)) or more, when a call was retried
+  type: list
+  elements: str
+  sample: ['Reading AOS stack 2bdb5a3b-6f8e-4b1c-9d0e-7c1a2b3c4d5e: HTTP 503; retry 1 of 5 in 0.41s']
 '''
 
 from ansible_collections.hwcloud.cloud.plugins.module_utils import aos

@@ -233,10 +233,15 @@ execution:
       returned: always
       contains:
         objectStatus:
-          description: C(phase) is C(Pending), C(Running), C(Succeeded) or C(Failed).
+          description: Where the execution is.
           type: dict
           returned: always
-          sample: {phase: Succeeded}
+          contains:
+            phase:
+              description: C(Pending), C(Running), C(Succeeded) or C(Failed).
+              type: str
+              returned: always
+              sample: Succeeded
         message:
           description: The service's message, for example why the execution failed; may be empty.
           type: str

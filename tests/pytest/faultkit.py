@@ -61,6 +61,15 @@ def connection(sim, **extra):
     return args
 
 
+def read_only_connection(sim, **extra):
+    """``connection`` for a read-only module, which has no wait options."""
+    args = connection(sim, **extra)
+    for option in ("wait", "wait_timeout", "poll_interval"):
+        if option not in extra:
+            args.pop(option, None)
+    return args
+
+
 class ModuleEscape(AssertionError):
     """The module ended some other way than exit_json/fail_json: a traceback or a non-JSON answer."""
 

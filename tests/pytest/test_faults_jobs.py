@@ -6,7 +6,18 @@ The jobs list is a read: retried on 429/502/503/504 and dropped connections, nev
 
 import pytest
 
-from faultkit import CLUSTER_ID, STOP_PATH, add_fault, assert_clean_failure, calls, cluster_stop_main, connection, run_module, summary
+from faultkit import (
+    CLUSTER_ID,
+    STOP_PATH,
+    add_fault,
+    assert_clean_failure,
+    calls,
+    cluster_stop_main,
+    connection,
+    read_only_connection,
+    run_module,
+    summary,
+)
 
 JOBS_PATH = r"^/v1\.1/[^/]+/clusters/[^/]+/cdm/job/all$"
 
@@ -22,7 +33,7 @@ def cluster_info_main():
 def test_job_read_is_retried(sim, fault):
     add_fault(sim, method="GET", path=JOBS_PATH, times=2, **fault)
 
-    rc, result = run_module(cluster_info_main(), connection(sim, cluster_id=CLUSTER_ID, jobs=True))
+    rc, result = run_module(cluster_info_main(), read_only_connection(sim, cluster_id=CLUSTER_ID, jobs=True))
 
     reads = calls(sim, "GET", JOBS_PATH)
     assert rc == 0, result
@@ -36,7 +47,7 @@ def test_job_read_is_retried(sim, fault):
 def test_job_read_not_retried_on_final_errors(sim, status):
     add_fault(sim, method="GET", path=JOBS_PATH, times=3, kind="status", status=status)
 
-    rc, result = run_module(cluster_info_main(), connection(sim, cluster_id=CLUSTER_ID, jobs=True))
+    rc, result = run_module(cluster_info_main(), read_only_connection(sim, cluster_id=CLUSTER_ID, jobs=True))
 
     assert rc == 1
     assert_clean_failure(result)
@@ -47,7 +58,7 @@ def test_job_read_not_retried_on_final_errors(sim, status):
 def test_persistent_throttling_of_job_reads_is_bounded(sim):
     add_fault(sim, method="GET", path=JOBS_PATH, times=10, kind="status", status=503)
 
-    rc, result = run_module(cluster_info_main(), connection(sim, cluster_id=CLUSTER_ID, jobs=True, max_retries=2))
+    rc, result = run_module(cluster_info_main(), read_only_connection(sim, cluster_id=CLUSTER_ID, jobs=True, max_retries=2))
 
     assert rc == 1
     assert "gave up after 3 attempts" in result["msg"]

@@ -3,7 +3,8 @@
 When the answer to a POST/PUT is lost (dropped connection, read timeout, 502/504 from a gateway),
 the module re-reads the resource and sends again only if the change is not there. The simulator
 tells apart a call that was applied before the connection was dropped (``drop_after_apply``) from
-one that was not (``drop``); its request log is the referee.
+one that was not (``drop``); its request log is the referee. A task that gives up after sending
+reports ``changed: true``: the resource may have changed.
 """
 
 import time
@@ -135,6 +136,7 @@ def test_stop_dropped_every_time_gives_up_after_max_retries(sim):
     stops = calls(sim, "POST", STOP_PATH)
     assert rc == 1
     assert_clean_failure(result)
+    assert result["changed"] is True
     assert len(stops) == 3, summary(stops)
     # Every resend was preceded by a re-read that showed the stop had not landed.
     order = [kind for kind, _status, _fault in api_calls(sim)]
@@ -204,6 +206,7 @@ def test_gateway_error_on_stop_every_time_fails_with_what_the_gateway_said(sim):
     rc, result = run_module(cluster_stop_main(), stop_args(sim, max_retries=1, wait=False))
     assert rc == 1
     assert_clean_failure(result)
+    assert result["changed"] is True
     assert len(calls(sim, "POST", STOP_PATH)) == 2
     assert "HTTP 502" in result["msg"] and "502 Bad Gateway" in result["msg"], result["msg"]
     assert result["error"]["status"] == 502

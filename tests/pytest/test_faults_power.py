@@ -3,6 +3,7 @@
 Unlike stop (resent when a re-read shows it did not land), a start or a restart whose answer is lost
 is proven by the re-read (``920``/``200`` after a start, ``500`` after a restart) or the task fails
 saying that the outcome is unknown. The simulator's request log is the referee: exactly one POST.
+A task that fails after its POST left reports ``changed: true``: the cluster may have changed.
 """
 
 import time
@@ -96,6 +97,7 @@ def test_start_lost_and_not_proven_fails_as_unknown_with_one_post(sim, fault):
 
     assert rc == 1
     assert_clean_failure(result)
+    assert result["changed"] is True
     assert "status 900 (stopped), which does not prove that it took effect" in result["msg"], result["msg"]
     assert "the outcome is unknown" in result["msg"]
     assert result["job_ids"] == [] and result["cluster"]["status"] == "900"
@@ -111,6 +113,7 @@ def test_delayed_restart_whose_answer_is_lost_fails_as_unknown_with_one_post(sim
 
     assert rc == 1
     assert_clean_failure(result)
+    assert result["changed"] is True
     assert "status 200 (normal), which does not prove that it took effect" in result["msg"], result["msg"]
     assert len(calls(sim, "POST", ACTION_PATH)) == 1
 
@@ -122,6 +125,7 @@ def test_restart_dropped_every_time_is_still_sent_once(sim):
 
     assert rc == 1
     assert_clean_failure(result)
+    assert result["changed"] is True
     assert len(calls(sim, "POST", ACTION_PATH)) == 1
     assert cluster(sim)["status"] == "200"
 
@@ -134,6 +138,7 @@ def test_start_read_timeout_is_not_followed_by_a_second_post(sim):
 
     assert rc == 1
     assert_clean_failure(result)
+    assert result["changed"] is True
     assert "the outcome is unknown" in result["msg"], result["msg"]
     # The held POST is logged once it is answered: wait for it, then count.
     deadline = time.monotonic() + 10

@@ -67,11 +67,20 @@ def test_credential_type_matches_the_modules():
         assert "E(%s)" % variable in fragment, "%s is not documented by the modules" % variable
 
 
+def cdm_cluster_options():
+    """The options of the ``hwcloud.cloud.cdm_cluster`` doc fragment (cluster_id, cluster_name), which the CDM modules share."""
+    with open(path("plugins", "doc_fragments", "cdm_cluster.py"), encoding="utf-8") as handle:
+        fragment = ast.parse(handle.read())
+    documentation = [node.value.value for node in ast.walk(fragment)
+                     if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "DOCUMENTATION"]
+    return yaml.safe_load(documentation[0])["options"]
+
+
 def test_survey_matches_cluster_stop():
     with open(path("docs", "awx", "survey_stop_cluster.json"), encoding="utf-8") as handle:
         survey = json.load(handle)
     questions = {question["variable"]: question for question in survey["spec"]}
-    options = module_documentation("cluster_stop")["options"]
+    options = dict(cdm_cluster_options(), **module_documentation("cluster_stop")["options"])
     assert set(questions) <= set(options)
     assert questions["stop_mode"]["type"] == "multiplechoice"
     assert questions["stop_mode"]["choices"] == options["stop_mode"]["choices"]
@@ -87,12 +96,7 @@ def test_start_survey_matches_cluster_start():
         survey = json.load(handle)
     assert module_documentation("cluster_start")["extends_documentation_fragment"][0] == "hwcloud.cloud.cdm_cluster"
     # cluster_start's own options are those of its doc fragment.
-    with open(path("plugins", "doc_fragments", "cdm_cluster.py"), encoding="utf-8") as handle:
-        fragment = ast.parse(handle.read())
-    documentation = [node.value.value for node in ast.walk(fragment)
-                     if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "DOCUMENTATION"]
-    options = yaml.safe_load(documentation[0])["options"]
-    assert {question["variable"] for question in survey["spec"]} <= set(options)
+    assert {question["variable"] for question in survey["spec"]} <= set(cdm_cluster_options())
     for question in survey["spec"]:
         assert {"question_name", "variable", "type", "required"} <= set(question)
 

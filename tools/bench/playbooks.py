@@ -43,6 +43,9 @@ def reset_task(label, reset):
 
 def module_task(label, scenario, **options):
     args = dict(connection(scenario.auth), **options)
+    if scenario.module.endswith('_info'):
+        # Read-only modules wait for nothing and have no wait options.
+        args.pop('wait', None)
     args.update(copy.deepcopy(scenario.args))
     return {'name': 'bench ' + label, scenario.module: args}
 

@@ -126,6 +126,7 @@ def test_broken_cluster_fails_without_post(sim, restart, status, name, check_mod
     result = restart(check_mode=check_mode)
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'] == 'CDM cluster %s cannot be restarted: status %s (%s).' % (DEMO_ID, status, name)
     assert calls(sim) == [('GET', CLUSTER_PATH)]
 
@@ -137,6 +138,7 @@ def test_cluster_in_transition_without_wait_fails_without_post(sim, restart, sta
     result = restart(wait=False)
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'] == ('CDM cluster %s is in status %s (%s); it cannot be restarted until it settles. '
                              'Set wait: true to wait for it.' % (DEMO_ID, status, name))
     assert posts(sim) == []
@@ -175,6 +177,7 @@ def test_failed_restart_fails_with_the_reason(sim, restart):
     result = restart()
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert result['msg'].startswith('CDM cluster %s to restart (status 200) failed: the cluster went to status 300 (failed); '
                                     'failed reasons: ' % DEMO_ID)
     assert 'the VM did not boot' in result['msg'] and 'Cdm.0920' in result['msg']
@@ -189,6 +192,7 @@ def test_failed_restart_of_a_failed_cluster_fails_instead_of_timing_out(sim, res
     result = restart(wait_timeout=5)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert 'the VM did not boot' in result['msg']
     assert 'Timed out' not in result['msg']
     assert len(posts(sim)) == 1
@@ -200,6 +204,7 @@ def test_wait_timeout_fails_with_job_ids_and_cluster(sim, restart):
     result = restart(wait_timeout=1, poll_interval=0.2)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert result['msg'].startswith('Timed out after 1s waiting for CDM cluster %s to restart (status 200); '
                                     'last seen: status 500 (restarting)' % DEMO_ID)
     assert result['job_ids'] == [sim.cluster()['task']['id']]
@@ -278,6 +283,7 @@ def test_lost_answer_of_a_delayed_restart_fails_as_unknown_without_a_second_post
     result = restart(restart_delay_time=3600)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert result['msg'].endswith('A re-read shows status 200 (normal), which does not prove that it took effect, and it is never '
                                   'sent twice: the outcome is unknown. Read the cluster before running this task again.')
     assert result['job_ids'] == []

@@ -145,6 +145,7 @@ def test_cluster_in_transition_without_wait_fails_without_post(sim, start, statu
     result = start(cluster_id=STOPPED_ID, wait=False)
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'] == ('CDM cluster %s is in status %s (%s); it cannot be started until it settles. '
                              'Set wait: true to wait for it.' % (STOPPED_ID, status, name))
     assert result['cluster']['status'] == status
@@ -169,6 +170,7 @@ def test_failed_cluster_fails_naming_cluster_restart(sim, start):
     result = start(cluster_id=STOPPED_ID)
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'] == ('CDM cluster %s cannot be started: status 300 (failed). A start does not repair a failed cluster: '
                              'hwcloud.cloud.cluster_restart brings it back.' % STOPPED_ID)
     assert result['job_ids'] == []
@@ -183,6 +185,7 @@ def test_broken_cluster_fails_without_post(sim, start, status, name, check_mode)
     result = start(cluster_id=STOPPED_ID, check_mode=check_mode)
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'] == 'CDM cluster %s cannot be started: status %s (%s).' % (STOPPED_ID, status, name)
     assert calls(sim) == [('GET', CLUSTER_PATH)]
 
@@ -212,6 +215,7 @@ def test_failed_start_fails_with_the_reason(sim, start):
     result = start(cluster_id=STOPPED_ID)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert result['msg'].startswith('CDM cluster %s to start (status 200) failed: the cluster went to status 300 (failed); '
                                     'failed reasons: ' % STOPPED_ID)
     assert 'no quota for the VM flavour' in result['msg'] and 'Cdm.0910' in result['msg']
@@ -226,6 +230,7 @@ def test_wait_timeout_fails_with_job_ids_and_cluster(sim, start):
     result = start(cluster_id=STOPPED_ID, wait_timeout=1, poll_interval=0.2)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert result['msg'].startswith('Timed out after 1s waiting for CDM cluster %s to start (status 200); '
                                     'last seen: status 920 (starting)' % STOPPED_ID)
     assert result['job_ids'] == [sim.cluster(STOPPED_ID)['task']['id']]
@@ -287,6 +292,7 @@ def test_lost_start_that_did_not_land_fails_as_unknown_without_a_second_post(sim
     result = start(cluster_id=STOPPED_ID)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert 'no answer' in result['msg']
     assert result['msg'].endswith('A re-read shows status 900 (stopped), which does not prove that it took effect, and it is never '
                                   'sent twice: the outcome is unknown. Read the cluster before running this task again.')
@@ -301,6 +307,7 @@ def test_gateway_timeout_on_the_start_is_not_resent(sim, start):
     result = start(cluster_id=STOPPED_ID)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert 'HTTP 504 APIGW.0203' in result['msg'] and 'the outcome is unknown' in result['msg']
     assert [entry['status'] for entry in posts(sim)] == [504]
 

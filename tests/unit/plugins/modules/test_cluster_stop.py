@@ -266,10 +266,20 @@ def test_stop_by_name_of_a_stopped_cluster_is_ok(sim, stop):
     assert posts(sim) == []
 
 
+def test_a_misspelt_name_suggests_the_closest_cluster(sim, stop):
+    result = stop(cluster_name='cdm-dmeo')
+
+    assert result.rc == 1
+    assert result['changed'] is False
+    assert result['msg'] == "No CDM cluster named 'cdm-dmeo' in project %s; did you mean 'cdm-demo'?" % PROJECT_ID
+    assert posts(sim) == []
+
+
 def test_name_matching_nothing_fails(sim, stop):
     result = stop(cluster_name='no-such-cluster')
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'] == "No CDM cluster named 'no-such-cluster' in project %s; 2 cluster(s) listed." % PROJECT_ID
     assert result['cluster_name'] == 'no-such-cluster'
     assert posts(sim) == []
@@ -355,6 +365,7 @@ def test_wait_timeout_fails_with_job_ids_and_cluster(sim, stop):
 
     assert 1 <= elapsed < 8
     assert result.rc == 1
+    assert result['changed'] is True
     assert result['msg'].startswith('Timed out after 1s waiting for CDM cluster %s to stop (status 900); '
                                     'last seen: status 910 (stopping)' % DEMO_ID)
     assert len(result['job_ids']) == 1
@@ -369,6 +380,7 @@ def test_wait_timeout_while_cluster_is_in_transition(sim, stop):
     result = stop(cluster_id=DEMO_ID, wait_timeout=1, poll_interval=0.2)
 
     assert result.rc == 1
+    assert result['changed'] is False
     assert result['msg'].startswith('Timed out after 1s waiting for CDM cluster %s to leave its transition state; '
                                     'last seen: status 920 (starting)' % DEMO_ID)
     assert result['job_ids'] == []
@@ -382,6 +394,7 @@ def test_failed_stop_fails_with_the_reason(sim, stop):
     result = stop(cluster_id=DEMO_ID)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert 'disk busy' in result['msg']
     assert 'Cdm.0100' in result['msg']
     assert 'status 300 (failed)' in result['msg']
@@ -399,6 +412,7 @@ def test_failed_stop_of_a_failed_cluster_fails_with_the_reason(sim, stop):
     result = stop(cluster_id=DEMO_ID, wait_timeout=5)
 
     assert result.rc == 1
+    assert result['changed'] is True
     assert 'disk busy' in result['msg']
     assert 'Timed out' not in result['msg']
     assert len(posts(sim)) == 1

@@ -227,9 +227,13 @@ def test_delete_removes_the_stack(sim):
 def test_other_lifecycles_on_absent_stack_fail_with_the_404(sim, lifecycle, options):
     failed, result = run_module(sim, stack_id=ABSENT, lifecycle=lifecycle, **options)
     assert failed
+    assert result['changed'] is False
     assert 'HTTP 404' in result['msg'] and 'AOS.0101' in result['msg']
     assert result['error']['status'] == 404
     assert puts(sim) == []
+    # "create" reads as "make a stack": only there does the message say where a stack comes from.
+    assert ('deploys a stack that already exists' in result['msg'] and 'hwcloud.cloud.rfs_stack' in result['msg']) \
+        is (lifecycle == 'create')
 
 
 @pytest.mark.parametrize('lifecycle, guid, options, body', [
@@ -272,6 +276,7 @@ def test_busy_stack_without_wait_fails_without_put(sim):
     set_stack(sim, guid=DEMO, status='Processing', transition_seconds=30)
     failed, result = run_module(sim, wait=False, stack_id=DEMO, lifecycle='upgrade', inputs={'param1': 'value1'})
     assert failed
+    assert result['changed'] is False
     assert 'Processing' in result['msg']
     assert result['action_id'] is None
     assert puts(sim) == []
@@ -301,6 +306,7 @@ def test_failed_execution_fails_with_reason_and_action_id(sim):
     set_stack(sim, guid=DEMO, fail_next='image pull failed')
     failed, result = run_module(sim, stack_id=DEMO, lifecycle='upgrade', inputs={'param1': 'value1'})
     assert failed
+    assert result['changed'] is True
     assert result['action_id']
     assert 'image pull failed' in result['msg'] and result['action_id'] in result['msg']
     assert len(puts(sim)) == 1
@@ -331,6 +337,7 @@ def test_failed_execution_without_records_fails(sim):
     set_stack(sim, guid=DEMO, fail_next='image pull failed', action_records=False)
     failed, result = run_module(sim, stack_id=DEMO, lifecycle='upgrade', inputs={'param1': 'value1'})
     assert failed
+    assert result['changed'] is True
     assert result['action_id'] and result['action_id'] in result['msg']
 
 
@@ -338,6 +345,7 @@ def test_wait_timeout_keeps_the_action_id(sim):
     set_stack(sim, guid=DEMO, transition_seconds=30)
     failed, result = run_module(sim, stack_id=DEMO, lifecycle='upgrade', inputs={'param1': 'value1'}, wait_timeout=1)
     assert failed
+    assert result['changed'] is True
     assert result['action_id'] and 'Timed out' in result['msg']
     assert len(puts(sim)) == 1
 
@@ -351,6 +359,7 @@ def test_a_failed_read_while_waiting_keeps_the_ids(sim, fault):
     sim.faults.add(fault)
     failed, result = run_module(sim, stack_id=DEMO, lifecycle='upgrade', inputs={'param1': 'value1'}, max_retries=1)
     assert failed
+    assert result['changed'] is True
     assert 'HTTP %s' % fault['status'] in result['msg']
     assert result['action_id'] == stack_of(sim, DEMO)['last_action_id']
     assert result['last_action_id']
@@ -370,6 +379,7 @@ def test_service_400_shows_status_and_code(sim):
                              'extend': None, 'showdetail': False}})
     failed, result = run_module(sim, stack_id=DEMO, lifecycle='upgrade', inputs={'param1': 'value1'})
     assert failed
+    assert result['changed'] is False
     assert 'HTTP 400' in result['msg'] and 'AOS.0100' in result['msg']
     assert 'inputs.param1 is not a template input' in result['msg']
     assert len(puts(sim)) == 1
