@@ -164,10 +164,85 @@ changed_keys:
   returned: always
   sample: [toJobConfig.outputDirectory]
 cluster:
-  description: The cluster as read, when it is not running (the task then fails).
-  type: dict
+  description:
+    - The cluster as read, when it is not running (status C(200)) and the task therefore fails; keys in snake_case.
+    - The service may return more keys than those listed here; they are passed on, snake_cased.
   returned: on failure, when the cluster is not in status 200
-  sample: {id: bae65496-643e-47ca-84af-948672de7eeb, name: cdm-prod, status: '900'}
+  type: dict
+  contains:
+    id:
+      description: Cluster ID.
+      type: str
+      returned: always
+      sample: bae65496-643e-47ca-84af-948672de7eeb
+    name:
+      description: Cluster name.
+      type: str
+      returned: always
+      sample: cdm-prod
+    status:
+      description: The API's string status code, for example C(200) normal, C(910) stopping, C(900) stopped.
+      type: str
+      returned: always
+      sample: '900'
+    status_detail:
+      description: Human-readable status.
+      type: str
+      returned: when the service returns it
+      sample: Stopped
+    is_frozen:
+      description: C(1) when the cluster is frozen.
+      type: str
+      returned: when the service returns it
+      sample: '0'
+    action_progress:
+      description: Progress of the action under way, keyed by action, as the service reports it; empty when none.
+      type: dict
+      returned: when the service returns it
+      sample: {}
+    task:
+      description: The cluster's current or last task.
+      type: dict
+      returned: when the service returns it
+      contains:
+        id:
+          description: Task ID (the job ID of the action that started it).
+          type: str
+          returned: when the cluster has a task
+          sample: ff8080815e59d92d015e5b27ccb0004d
+        name:
+          description: Task name, for example C(stop).
+          type: str
+          returned: when the cluster has a task
+          sample: stop
+    failed_reasons:
+      description:
+        - Why the last action failed, keyed by phase (snake_cased, for example C(create_failed)); each value holds the
+          service's error code and message (for example C(error_code) and C(error_msg)). Empty when nothing failed.
+      type: dict
+      returned: when the service returns it
+      sample: {create_failed: {error_code: Cdm.0900, error_msg: The VPC has no free IP address.}}
+    created:
+      description: When the cluster was created, as the service reports it.
+      type: str
+      returned: when the service returns it
+      sample: '2023-06-01T10:00:00'
+    updated:
+      description: When the cluster last changed, as the service reports it.
+      type: str
+      returned: when the service returns it
+      sample: '2023-06-02T10:00:00'
+cluster_name:
+  description: The O(cluster_name) that no cluster or more than one cluster has.
+  returned: on failure to find exactly one cluster by name
+  type: str
+  sample: cdm-prod
+cluster_ids:
+  description: IDs of every cluster with that name, to choose one as O(cluster_id).
+  returned: on failure because more than one cluster has the name
+  type: list
+  elements: str
+  sample: [bae65496-643e-47ca-84af-948672de7eeb, 5c9e2a41-7d3b-4f0e-9a6c-1b2d3e4f5a6b]
 error:
   description: The HTTP status, service error code and message, and request ID of a failed call.
   type: dict

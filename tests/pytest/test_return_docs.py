@@ -332,11 +332,6 @@ KNOWN_GAPS = dict(((module, name), RFS_GAP) for module, name in [
     ("rfs_stack", "invalid-option"), ("rfs_stack_info", "by-name"), ("rfs_stack_info", "check-mode"),
     ("rfs_stack_info", "every-stack-in-full"), ("rfs_stack_info", "invalid-option"),
 ])
-CDM_GAP = "nested keys of the CDM job modules' RETURN (submissions, the cluster of a refusal) are documented on w/cdmjobs"
-KNOWN_GAPS.update(((module, name), CDM_GAP) for module, name in [
-    ("cdm_job_info", "check-mode"), ("cdm_job_info", "cluster-not-running"), ("cdm_job_info", "every-job"),
-    ("cdm_job_info", "one-job-with-submissions"), ("cdm_link", "cluster-not-running"),
-])
 
 CASES = [pytest.param(module, name, outcome, id="%s-%s" % (module, name),
                       marks=[pytest.mark.xfail(reason=KNOWN_GAPS[(module, name)])] if (module, name) in KNOWN_GAPS else [])
