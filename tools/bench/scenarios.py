@@ -115,8 +115,9 @@ CDM_JOBS = Reset('/_sim/clusters', {'id': CLUSTER_ID, 'status': '200', 'jobs': [
     {'name': CDM_DEF_JOB, 'from-config-values': {'configs': [
         {'name': 'fromJobConfig', 'inputs': [{'name': 'fromJobConfig.tableName', 'value': 'orders'}]}]}},
     {'name': CDM_RUN_JOB, 'status': 'SUCCEEDED'},
-] + [{'name': 'bench-job-%03d' % index, 'job_type': CDM_JOB_TYPES[index % 3], 'status': 'SUCCEEDED'}
-     for index in range(CDM_LISTED_JOBS - 2)]})
+] + [{'name': 'bench-%s-%03d' % (job_type.lower(), index), 'job_type': job_type, 'status': 'SUCCEEDED'}
+     for job_type in CDM_JOB_TYPES
+     for index in range(CDM_LISTED_JOBS // 3 - (2 if job_type == 'NORMAL_JOB' else 0))]})
 # The run of bench-run has ended before each task: a start is sent every time.
 CDM_RUN_ENDED = Reset('/_sim/cdm_jobs', {'cluster_id': CLUSTER_ID, 'name': CDM_RUN_JOB, 'status': 'SUCCEEDED'})
 
