@@ -49,8 +49,9 @@ JOB_KEYS = ('name', 'job_type', 'from-link-name', 'from-connector-name', 'to-lin
 JOB_FIELDS = (('job_type', 'job_type'), ('from_link', 'from-link-name'), ('from_connector', 'from-connector-name'),
               ('to_link', 'to-link-name'), ('to_connector', 'to-connector-name'))
 # Keys of a submission that a job listing may carry for the job's last run.
-SUBMISSION_KEYS = ('submission-id', 'progress', 'creation-date', 'execute-date', 'creation-user', 'isIncrementing',
-                   'delete_rows', 'update_rows', 'write_rows', 'counters', 'error-summary', 'error-details')
+# (Not creation-date or creation-user: in a listing those are the job's own.)
+SUBMISSION_KEYS = ('submission-id', 'progress', 'execute-date', 'isIncrementing', 'delete_rows', 'update_rows', 'write_rows',
+                   'counters', 'error-summary', 'error-details')
 
 
 # ------------------------------------------------------------------ the config codec

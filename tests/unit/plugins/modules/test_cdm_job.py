@@ -201,3 +201,21 @@ def test_validation_errors_fail_and_warnings_warn(sim, job, no_earlier_warnings)
 
     assert warned.rc == 0, warned
     assert warnings_of(warned) == ['CDM about job orders2obs: no partition column']
+
+
+def test_a_running_job_is_deleted_once_its_run_has_ended(sim, job):
+    sim.state.upsert_cdm_job({'cluster_id': DEMO_ID, 'name': 'orders2obs', 'run_seconds': 0.3})
+    job(**DEFINITION)
+    started = requests.put(sim.cluster_url(DEMO_ID) + '/cdm/job/orders2obs/start', json={'variables': {}},
+                           headers={'X-Auth-Token': sim.token}, timeout=5)
+    assert started.status_code == 200
+    sim.clear_requests()
+
+    result = job(state='absent')
+
+    assert result.rc == 0, result
+    assert result['changed'] is True
+    deletes = sim.requests('DELETE')
+    assert len(deletes) == 1 and deletes[0]['status'] == 200
+    # The run was read until it had ended, and only then was the job deleted.
+    assert [entry['seq'] for entry in sim.requests('GET', '/status$')][-1] < deletes[0]['seq']
