@@ -352,8 +352,7 @@ class CdmJobModule(cdm_jobs.CdmJobsModule):
         if current is None:
             missing = [option for option in ('from_link', 'from_connector', 'to_link', 'to_connector') if not self.params[option]]
             if missing:
-                raise HwCloudError('CDM job %s does not exist, and creating it needs %s.' % (name, ', '.join(missing)),
-                                   details={'invalid_option': missing[0]})
+                raise HwCloudError('CDM job %s does not exist, and creating it needs %s.' % (name, ', '.join(missing)))
         job, changed_keys = self.desired(current or {})
         will_change = current is None or bool(changed_keys)
         after = cdm_jobs.job_result(dict(job, status=(current or {}).get('status', 'NEW')))

@@ -280,7 +280,7 @@ class CdmLinkModule(cdm_jobs.CdmJobsModule):
 
         connector = self.params['connector'] or (current or {}).get('connector-name')
         if not connector:
-            raise HwCloudError('CDM link %s does not exist, and creating it needs connector.' % name, details={'invalid_option': 'connector'})
+            raise HwCloudError('CDM link %s does not exist, and creating it needs connector.' % name)
         wanted = {cdm_jobs.LINK_GROUP: self.params['config'] or {}}
         if current is None or connector != current.get('connector-name'):
             # A new connector takes its own settings: nothing of the old one's is carried over.
