@@ -3,7 +3,7 @@
 Handlers take (state, request, path params) and return (status, body, headers).
 """
 
-from .state import public_stack
+from .aos_state import public_stack
 
 LIFECYCLES = ("create", "delete", "upgrade", "rollback", "retry")
 FAILURE_STRATEGIES = ("DoNothing", "Rollback")

@@ -3,7 +3,7 @@
 Handlers take (state, request, path params) and return (status, body, headers).
 """
 
-from .state import public_cluster
+from .cdm_state import public_cluster
 
 STOP_MODES = ("IMMEDIATELY", "GRACEFULLY")
 RESTART_MODES = ("IMMEDIATELY", "FORCELY", "SOFTLY")

@@ -4,6 +4,7 @@ It imports nothing of the simulator, so any module (the core state, the RFS mode
 the handlers) can import it without making an import circle.
 """
 
+import copy
 import datetime
 import uuid
 
@@ -33,6 +34,16 @@ def parse_time(value):
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=datetime.timezone.utc)
     return parsed.timestamp()
+
+
+def list_of_objects(seed, key):
+    """A deep copy of the seed's list ``key`` (``[]`` when absent); SeedError unless it is a list of objects."""
+    value = seed.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise SeedError("%s must be a list of objects" % key)
+    return copy.deepcopy(value)
 
 
 def new_id():

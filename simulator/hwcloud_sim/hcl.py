@@ -299,6 +299,10 @@ def parse_template(text):
             template.variables[block.labels[0]] = {
                 "default": attrs.get("default"),
                 "sensitive": attrs.get("sensitive") == ("lit", True),
+                # What the template analysis answers besides: the declared arguments and validation blocks.
+                "declared": attrs,
+                "validations": [{a.name: parse_expression(a.text) for a in nested.attributes}
+                                for nested in block.blocks if nested.kind == "validation"],
             }
         elif block.kind == "resource":
             _need_labels(block, 2)
@@ -366,10 +370,16 @@ def _parse_json_template(text):
         raise TemplateError("a JSON template must be an object")
     template = Template()
     for name, spec in (document.get("variable") or {}).items():
+        # Terraform's JSON syntax allows a block as a one-element list.
+        spec = spec[0] if isinstance(spec, list) and spec else spec
         spec = spec if isinstance(spec, dict) else {}
+        validations = spec.get("validation") or []
         template.variables[name] = {
             "default": _json_expression(spec["default"]) if "default" in spec else None,
             "sensitive": spec.get("sensitive") is True,
+            "declared": {k: _json_expression(v) for k, v in spec.items() if k != "validation"},
+            "validations": [{k: _json_expression(v) for k, v in item.items()}
+                            for item in (validations if isinstance(validations, list) else [validations]) if isinstance(item, dict)],
         }
     for rtype, named in (document.get("resource") or {}).items():
         if not isinstance(named, dict):

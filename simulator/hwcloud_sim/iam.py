@@ -76,7 +76,8 @@ def create_token(state, request, _params):
         else:
             project = state.find_project(name=spec.get("name"), domain=domain)
         if project is None:
-            return error(400, "The project %s does not exist in domain %s." % (spec.get("id") or spec.get("name"), domain))
+            # Another account's project does not exist, as far as this user can tell.
+            return error(400, "The project %s does not exist." % (spec.get("id") or spec.get("name")))
 
     token, issued, expires = state.issue_token(user, project)
     token_body = {

@@ -1,7 +1,7 @@
 """Resource Formation Service stack and execution plan calls (shared/api/rfs.md).
 
 Handlers take (state, request, path params) and return (status, body, headers).
-The model, its statuses and the plan arithmetic live in rfs_state.py.
+The model and its statuses live in rfs_state.py (with rfs_runs.py and rfs_plans.py), the plan arithmetic in rfs_diff.py.
 """
 
 import base64
@@ -9,8 +9,8 @@ import binascii
 import json
 import re
 
-from . import hcl
-from .rfs_state import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
+from . import hcl, rfs_analysis
+from .rfs_base import BAD_CLIENT_REQUEST_ID, BAD_PARAMETER, INTERNAL, MISSING_PARAMETER, UUID, RfsError
 
 MAX_VARS = 100
 MAX_PAGE = 100
@@ -124,11 +124,29 @@ def _check_vars_structure(items):
         if not isinstance(item["var_value"], str):
             _bad("%s.var_value must be a string, got %s: vars_structure takes strings only "
                  "(send a number as \"10\"; bool, list and map values go in vars_body)" % (where, type(item["var_value"]).__name__))
-        if "encryption" in item and not isinstance(item["encryption"], dict):
-            _bad("%s.encryption must be an object" % where)
+        if "encryption" in item:
+            _check_encryption(item["encryption"], where + ".encryption")
         if key in seen:
             _bad("vars_structure declares %s twice" % key)
         seen.add(key)
+
+
+def _check_encryption(encryption, where):
+    """{"kms": {"id", "cipher_text"}}; the messages never quote a value, which is a secret."""
+    if not isinstance(encryption, dict):
+        _bad("%s must be an object: {\"kms\": {\"id\": ..., \"cipher_text\": ...}}" % where)
+    for key in encryption:
+        if key != "kms":
+            _bad("%s.%s is not a known parameter (known: kms)" % (where, key))
+    kms = encryption.get("kms")
+    if not isinstance(kms, dict):
+        _bad("%s.kms is required (an object with id and cipher_text)" % where, MISSING_PARAMETER)
+    for key in kms:
+        if key not in ("id", "cipher_text"):
+            _bad("%s.kms.%s is not a known parameter (known: id, cipher_text)" % (where, key))
+    for key in ("id", "cipher_text"):
+        if not isinstance(kms.get(key), str) or not kms[key]:
+            _bad("%s.kms.%s is required (a non-empty string)" % (where, key), MISSING_PARAMETER)
 
 
 def _config(state, body, template_required):
@@ -181,7 +199,7 @@ def _decode_marker(marker):
 
 
 def _paged(state, request, list_key, keyed_items):
-    """One page of ``keyed_items`` ([(sort key, item)], sorted by key) per limit/marker, with page_info."""
+    """One page of ``keyed_items`` ([(key, item)] sorted by key, a key a list of numbers) per limit/marker, with page_info."""
     limit = MAX_PAGE
     if "limit" in request.query:
         text = request.query["limit"]
@@ -193,7 +211,8 @@ def _paged(state, request, list_key, keyed_items):
         limit = min(limit, cap)
     if request.query.get("marker"):
         after = _decode_marker(request.query["marker"])
-        if not isinstance(after, type(keyed_items[0][0]) if keyed_items else object):
+        if keyed_items and not (isinstance(after, list) and len(after) == len(keyed_items[0][0])
+                                and all(isinstance(part, (int, float)) and not isinstance(part, bool) for part in after)):
             _bad("marker %r is not a marker that this list returned" % request.query["marker"])
         keyed_items = [(key, item) for key, item in keyed_items if key > after]
     page = keyed_items[:limit]
@@ -235,6 +254,22 @@ def create_stack(state, request, params):
 
 
 @rfs_call
+def parse_template_variables(state, request, params):
+    body = _body(request, TEMPLATE_KEYS)
+    given = [key for key in TEMPLATE_KEYS if key in body]
+    if not given:
+        _bad("template_body or template_uri is required", MISSING_PARAMETER)
+    if len(given) > 1:
+        _bad("template_body and template_uri are mutually exclusive")
+    if not isinstance(body[given[0]], str) or not body[given[0]].strip():
+        _bad("%s must be a non-empty string" % given[0])
+    template = body.get("template_body")
+    if "template_uri" in body:
+        template = state.rfs.fetch_uri(body["template_uri"], "template_uri")
+    return 200, {"variables": rfs_analysis.declared_variables(template)}, {}
+
+
+@rfs_call
 def list_stacks(state, request, params):
     return _paged(state, request, "stacks", state.rfs.list_stacks(params["project_id"]))
 
@@ -246,9 +281,12 @@ def show_metadata(state, request, params):
 
 @rfs_call
 def update_stack(state, request, params):
-    body = _body(request, ("stack_id", "description", "enable_deletion_protection", "enable_auto_rollback", "agencies"))
+    settings = ("description", "enable_deletion_protection", "enable_auto_rollback", "agencies")
+    body = _body(request, ("stack_id",) + settings)
     if "stack_id" in body:
         _check_uuid(body["stack_id"], "stack_id")
+    if not any(key in body for key in settings):
+        _bad("give at least one of %s to change" % ", ".join(settings), MISSING_PARAMETER)
     _check_stack_fields(body)
     state.rfs.update_stack(params["project_id"], params["stack_name"], body)
     return 204, None, {}
@@ -259,7 +297,7 @@ def deploy_stack(state, request, params):
     body = _body(request, ("stack_id",) + TEMPLATE_KEYS + VARS_KEYS)
     stack_id = _check_uuid(body["stack_id"], "stack_id") if "stack_id" in body else None
     config = _config(state, body, template_required=True)
-    return 200, {"deployment_id": state.rfs.deploy(params["project_id"], params["stack_name"], stack_id, config)}, {}
+    return 202, {"deployment_id": state.rfs.deploy(params["project_id"], params["stack_name"], stack_id, config)}, {}
 
 
 @rfs_call
@@ -285,25 +323,25 @@ def _stack_id_only(request):
 @rfs_call
 def continue_deployment(state, request, params):
     deployment_id = state.rfs.continue_deployment(params["project_id"], params["stack_name"], _stack_id_only(request))
-    return 200, {"deployment_id": deployment_id}, {}
+    return 202, {"deployment_id": deployment_id}, {}
 
 
 @rfs_call
 def continue_rollback(state, request, params):
     deployment_id = state.rfs.continue_rollback(params["project_id"], params["stack_name"], _stack_id_only(request))
-    return 200, {"deployment_id": deployment_id}, {}
+    return 202, {"deployment_id": deployment_id}, {}
 
 
 @rfs_call
 def list_outputs(state, request, params):
     outputs = state.rfs.outputs(params["project_id"], params["stack_name"], _query_id(request, "stack_id"))
-    return _paged(state, request, "outputs", sorted((o["name"], o) for o in outputs))
+    return _paged(state, request, "outputs", [([position], o) for position, o in enumerate(sorted(outputs, key=lambda o: o["name"]))])
 
 
 @rfs_call
 def list_resources(state, request, params):
     resources = state.rfs.resources(params["project_id"], params["stack_name"], _query_id(request, "stack_id"))
-    return _paged(state, request, "stack_resources", list(enumerate(resources)))
+    return _paged(state, request, "stack_resources", [([position], r) for position, r in enumerate(resources)])
 
 
 @rfs_call
@@ -313,7 +351,7 @@ def list_events(state, request, params):
             _bad("the %s query parameter is not supported by the simulator; filter the events on the client" % unsupported)
     events = state.rfs.events(params["project_id"], params["stack_name"], _query_id(request, "stack_id"),
                               _query_id(request, "deployment_id"))
-    return _paged(state, request, "stack_events", list(enumerate(events)))
+    return _paged(state, request, "stack_events", events)
 
 
 @rfs_call
@@ -339,7 +377,7 @@ def _plan_args(request, params):
 @rfs_call
 def list_plans(state, request, params):
     plans = state.rfs.list_plans(params["project_id"], params["stack_name"], _query_id(request, "stack_id"))
-    return 200, {"execution_plans": plans}, {}
+    return _paged(state, request, "execution_plans", plans)
 
 
 @rfs_call
@@ -380,6 +418,7 @@ _P, _PS, _PSE = ("project_id",), ("project_id", "stack_name"), ("project_id", "s
 
 ROUTES = [
     ("POST", re.compile(_STACKS + "$"), "rfs", create_stack, _P),
+    ("POST", re.compile(r"^/v1/%s/template-analyses/variables$" % _SEG), "rfs", parse_template_variables, _P),
     ("GET", re.compile(_STACKS + "$"), "rfs", list_stacks, _P),
     ("GET", re.compile(_STACK + "/metadata$"), "rfs", show_metadata, _PS),
     ("PATCH", re.compile(_STACK + "$"), "rfs", update_stack, _PS),

@@ -1,6 +1,9 @@
-"""HTTP plumbing of the simulator: routing, auth, fault injection, request log, control API."""
+"""HTTP plumbing of the simulator: the server, routing, and the handler that runs each call.
 
-import copy
+Around it: gateway.py (authentication of service calls), faults.py (fault injection),
+requestlog.py (the request log), control.py (the /_sim/ control API).
+"""
+
 import json
 import re
 import socket
@@ -13,15 +16,13 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from . import aos, cdm, cdm_jobs, iam, metadata, rfs, signing
-from .seedkeys import merge_seed
-from .state import SeedError, State
+from . import aos, cdm, cdm_jobs, control, gateway, iam, metadata, rfs, signing
+from .common import SeedError
+from .faults import FaultBook, FaultError, injected_response
+from .requestlog import RequestLog, entry
+from .state import State
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
-MAX_LOG_ENTRIES = 10000
-REDACTED_HEADERS = ("x-auth-token", "authorization", "x-security-token", "x-metadata-token")
-FAULT_KINDS = ("status", "drop", "drop_after_apply", "delay")
-HTML_502 = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 _SEG = r"([^/]*)"
 ROUTES = [
@@ -72,15 +73,6 @@ def match_route(method, path):
     return None
 
 
-def _decode_body(raw):
-    if not raw:
-        return None
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except ValueError:
-        return raw.decode("utf-8", "replace")
-
-
 class ApiRequest:
     def __init__(self, method, target, header_items, body):
         parts = urlsplit(target)
@@ -121,165 +113,6 @@ class ApiRequest:
         if self.headers.get("authorization", "").startswith(signing.ALGORITHM):
             return "aksk"
         return "none"
-
-    def log_query(self):
-        grouped = {}
-        for key, value in self.query_pairs:
-            grouped.setdefault(key, []).append(value)
-        return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
-
-    def log_headers(self):
-        out = {}
-        for name, value in self.header_items:
-            if name.lower() in REDACTED_HEADERS:
-                value = "<redacted>"
-            out[name] = "%s, %s" % (out[name], value) if name in out else value
-        return out
-
-
-def _redact_body(service, body):
-    if service != "iam" or not isinstance(body, dict):
-        return body
-    body = copy.deepcopy(body)
-    try:
-        user = body["auth"]["identity"]["password"]["user"]
-        if "password" in user:
-            user["password"] = "<redacted>"
-    except (KeyError, TypeError):
-        pass
-    return body
-
-
-class RequestLog:
-    def __init__(self, log_file=None):
-        self.lock = threading.Lock()
-        self.entries = []
-        self.seq = 0
-        self.log_file = log_file
-
-    def add(self, entry):
-        with self.lock:
-            self.seq += 1
-            entry["seq"] = self.seq
-            self.entries.append(entry)
-            if len(self.entries) > MAX_LOG_ENTRIES:
-                del self.entries[: len(self.entries) - MAX_LOG_ENTRIES]
-            if self.log_file:
-                with open(self.log_file, "a", encoding="utf-8") as handle:
-                    handle.write(json.dumps(entry, sort_keys=True) + "\n")
-
-    def list(self):
-        with self.lock:
-            return copy.deepcopy(self.entries)
-
-    def clear(self):
-        with self.lock:
-            self.entries = []
-
-
-class FaultError(ValueError):
-    pass
-
-
-class FaultBook:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.rules = []
-        self.next_id = 1
-
-    @staticmethod
-    def _validate(spec):
-        if not isinstance(spec, dict):
-            raise FaultError("a fault must be a JSON object")
-        known = ("method", "path", "times", "kind", "status", "retry_after", "body", "delay")
-        for key in spec:
-            if key not in known:
-                raise FaultError("unknown fault field %s" % key)
-        kind = spec.get("kind", "status")
-        if kind not in FAULT_KINDS:
-            raise FaultError("kind must be one of %s" % ", ".join(FAULT_KINDS))
-        rule = {"kind": kind, "method": None, "path": None, "times": 1}
-        if spec.get("method") is not None:
-            if not isinstance(spec["method"], str):
-                raise FaultError("method must be a string")
-            rule["method"] = spec["method"].upper()
-        if spec.get("path") is not None:
-            try:
-                re.compile(spec["path"])
-            except (re.error, TypeError) as exc:
-                raise FaultError("path is not a valid regular expression: %s" % exc) from exc
-            rule["path"] = spec["path"]
-        times = spec.get("times", 1)
-        if not isinstance(times, int) or isinstance(times, bool) or times < 1:
-            raise FaultError("times must be an integer >= 1")
-        rule["times"] = times
-        if kind == "status":
-            status = spec.get("status")
-            if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
-                raise FaultError("kind status needs status, an integer HTTP status")
-            rule["status"] = status
-            if spec.get("retry_after") is not None:
-                rule["retry_after"] = str(spec["retry_after"])
-            if "body" in spec:
-                rule["body"] = spec["body"]
-        if kind == "delay":
-            delay = spec.get("delay", 1.0)
-            if not isinstance(delay, (int, float)) or isinstance(delay, bool) or delay < 0:
-                raise FaultError("delay must be a number of seconds >= 0")
-            rule["delay"] = float(delay)
-        return rule
-
-    def add(self, spec):
-        rule = self._validate(spec)
-        with self.lock:
-            rule["id"] = self.next_id
-            self.next_id += 1
-            self.rules.append(rule)
-            return dict(rule)
-
-    def take(self, method, path):
-        """Consume one use of the first rule matching the request."""
-        with self.lock:
-            for rule in self.rules:
-                if rule["method"] is not None and rule["method"] != method:
-                    continue
-                if rule["path"] is not None and not re.search(rule["path"], path):
-                    continue
-                rule["times"] -= 1
-                if rule["times"] <= 0:
-                    self.rules.remove(rule)
-                return dict(rule)
-            return None
-
-    def list(self):
-        with self.lock:
-            return [dict(rule) for rule in self.rules]
-
-    def clear(self):
-        with self.lock:
-            self.rules = []
-
-
-def injected_response(rule, request):
-    status = rule["status"]
-    headers = {}
-    if rule.get("retry_after") is not None:
-        headers["Retry-After"] = rule["retry_after"]
-    if "body" in rule:
-        body = rule["body"]
-        if isinstance(body, str):
-            return status, body, headers, "text/plain; charset=utf-8"
-        return status, body, headers, None
-    if status == 429:
-        return status, request.apigw_body("APIGW.0308", "The throttling threshold has been reached"), headers, None
-    if status == 502:
-        return status, HTML_502, headers, "text/html"
-    if status == 504:
-        return status, request.apigw_body("APIGW.0203", "Backend timeout."), headers, None
-    if status >= 500:
-        return status, request.apigw_body("APIGW.0202", "Backend unavailable."), headers, None
-    return status, request.apigw_body("APIGW.0201", "API request error."), headers, None
-
 
 class Simulator:
     """A running simulator; ``url``, ``port``, ``state`` and ``stop()`` are the public surface."""
@@ -500,7 +333,7 @@ class _Handler(BaseHTTPRequestHandler):
         service, handler, params = route
         try:
             if service not in ("iam", "metadata"):
-                denied = self._authenticate(request, params)
+                denied = gateway.authenticate(self.sim.state, request, params)
                 if denied is not None:
                     return denied
             return handler(self.sim.state, request, params)
@@ -510,64 +343,14 @@ class _Handler(BaseHTTPRequestHandler):
                 traceback.print_exc(file=sys.stderr)
             return INTERNAL_ERRORS[service]()
 
-    def _authenticate(self, request, params):
-        """Set request.project_id; return an error response tuple or None."""
-        state = self.sim.state
-
-        def unauthorized(reason):
-            return 401, request.apigw_body("APIGW.0301", "Incorrect IAM authentication information: %s" % reason), {}
-
-        def forbidden(reason):
-            return 403, request.apigw_body("APIGW.0302", "The IAM user is not authorized to access the API: %s" % reason), {}
-
-        if "x-auth-token" in request.headers:
-            record, problem = state.token_info(request.headers["x-auth-token"])
-            if record is None:
-                return unauthorized(problem)
-            request.project_id = record.get("project_id")
-        elif "authorization" in request.headers:
-            if not request.headers["authorization"].startswith(signing.ALGORITHM):
-                return unauthorized("unsupported Authorization scheme (expected %s)" % signing.ALGORITHM)
-            try:
-                credential = signing.verify(request.method, request.raw_path, request.raw_query, request.headers, request.body,
-                                            state.credentials.get)
-            except signing.SignatureError as exc:
-                return unauthorized(str(exc))
-            problem = state.credential_problem(credential["access_key"])
-            if problem:
-                return unauthorized(problem)
-            request.project_id = request.headers.get("x-project-id")
-            if not request.project_id:
-                return forbidden("project mismatch: X-Project-Id is required with AK/SK for project-level services")
-        else:
-            return unauthorized("no X-Auth-Token or Authorization header")
-        if request.project_id is None:
-            return forbidden("project mismatch: the token is not scoped to a project")
-        if "project_id" in params and params["project_id"] != request.project_id:
-            return forbidden("project mismatch: path project %s is not the caller's project" % params["project_id"])
-        return None
-
     def _log(self, request, service, status, fault_kind):
-        self.sim.log.add({
-            "time": time.time(),
-            "method": request.method,
-            "path": request.path,
-            "query": request.log_query(),
-            "headers": request.log_headers(),
-            "body": _redact_body(service, _decode_body(request.body)),
-            "status": status,
-            "auth": request.auth,
-            "service": service,
-            "fault": fault_kind,
-            "request_id": request.request_id,
-            "client_request_id": request.headers.get("client-request-id"),
-        })
+        self.sim.log.add(entry(request, service, status, fault_kind))
 
     # ------------------------------------------------------------ control
 
     def _control(self, request):
         try:
-            status, body = self._control_call(request)
+            status, body = control.call(self.sim, request)
         except (SeedError, FaultError) as exc:
             status, body = 400, {"error": str(exc)}
         except Exception as exc:  # pylint: disable=broad-except
@@ -575,64 +358,6 @@ class _Handler(BaseHTTPRequestHandler):
                 traceback.print_exc(file=sys.stderr)
             status, body = 500, {"error": "internal error: %s" % exc}
         self._send(status, body, request_id=request.request_id)
-
-    def _control_call(self, request):
-        sim = self.sim
-        path = request.path.rstrip("/")
-        routes = {
-            ("GET", "/_sim/health"): lambda: {"ok": True},
-            ("GET", "/_sim/requests"): sim.log.list,
-            ("DELETE", "/_sim/requests"): lambda: _done(sim.log.clear),
-            ("GET", "/_sim/state"): sim.state.export,
-            ("PUT", "/_sim/state"): lambda: self._replace_state(request),
-            ("POST", "/_sim/reset"): lambda: _done(sim.reset),
-            ("POST", "/_sim/clusters"): lambda: self._upsert(request, "id", sim.state.upsert_cluster),
-            ("POST", "/_sim/stacks"): lambda: self._upsert(request, "guid", sim.state.upsert_stack),
-            ("POST", "/_sim/cdm_jobs"): lambda: self._upsert(request, "name", sim.state.upsert_cdm_job),
-            ("POST", "/_sim/cdm_links"): lambda: self._upsert(request, "name", sim.state.upsert_cdm_link),
-            ("POST", "/_sim/rfs_stacks"): lambda: self._upsert(request, "stack_name", sim.state.rfs.upsert),
-            ("POST", "/_sim/rfs_uris"): lambda: self._upsert(request, None, sim.state.rfs.add_uris),
-            ("GET", "/_sim/faults"): sim.faults.list,
-            ("POST", "/_sim/faults"): lambda: sim.faults.add(self._control_json(request)),
-            ("DELETE", "/_sim/faults"): lambda: _done(sim.faults.clear),
-        }
-        call = routes.get((request.method, path))
-        if call is None:
-            if any(known == path for _method, known in routes):
-                return 405, {"error": "%s does not accept %s" % (request.path, request.method)}
-            return 404, {"error": "unknown control endpoint %s" % request.path}
-        return (201 if (request.method, path) == ("POST", "/_sim/faults") else 200), call()
-
-    @staticmethod
-    def _control_json(request):
-        ok, body = request.json_body()
-        if not ok:
-            raise FaultError("the body is not valid JSON")
-        return body
-
-    def _replace_state(self, request):
-        seed = self._control_json(request)
-        if not isinstance(seed, dict):
-            raise SeedError("a state seed must be a JSON object")
-        # Partial: what the seed leaves out keeps the start seed's value (the default project and token, say).
-        self.sim.reset(merge_seed(self.sim.state.start_seed, seed))
-        return self.sim.state.export()
-
-    def _upsert(self, request, key, upsert):
-        obj = self._control_json(request)
-        if not isinstance(obj, dict):
-            raise SeedError("the body must be a JSON object")
-        if obj.get(key) is not None and not isinstance(obj[key], str):
-            raise SeedError("%s must be a string" % key)
-        try:
-            return upsert(obj)
-        except (TypeError, ValueError) as exc:
-            raise SeedError("bad object: %s" % exc) from exc
-
-
-def _done(action):
-    action()
-    return {"ok": True}
 
 
 def start(state=None, host="127.0.0.1", port=0, transition_seconds=None, tls=None, log_file=None, quiet=True):

@@ -72,8 +72,9 @@ def render_injectors(credential_type, inputs):
             for name, template in credential_type["injectors"]["env"].items()}
 
 
-def sim_call(method, path):
-    request = urllib.request.Request(SIM_URL + path, method=method)
+def sim_call(method, path, body=None):
+    data = json.dumps(body).encode("utf-8") if body is not None else None
+    request = urllib.request.Request(SIM_URL + path, data=data, method=method)
     with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read()
     return json.loads(body) if body else None
@@ -142,6 +143,10 @@ def describe(result):
 @pytest.mark.parametrize("kind", sorted(CREDENTIALS))
 def test_demo_through_ansible_runner(kind, tmp_path, monkeypatch):
     private_data_dir, envvars = prepare_job(tmp_path, monkeypatch, DEMO, CREDENTIALS[kind])
+    if kind == "agency":
+        # An agency's keys act in the agency's account only: here the demo's project is that account's.
+        sim_call("PUT", "/_sim/state", {"projects": [{"id": PROJECT_ID, "name": REGION, "domain": "sim-target-domain"}]})
+        sim_call("DELETE", "/_sim/requests")
     # Job template extra vars: the endpoint (no HW_* variable exists for it) and faster polling.
     extravars = {"hwcloud_endpoint": SIM_URL, "hwcloud_poll_interval": 1, "hwcloud_wait_timeout": 120}
 

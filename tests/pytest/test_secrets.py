@@ -187,9 +187,10 @@ SOURCES_PLAYBOOK = """
       hwcloud.cloud.cluster_stop:
         cluster_id: "{{ cluster_id }}"
 
-    - name: an agency on top of it (temporary keys from IAM, used on several calls)
+    - name: an agency on top of it (temporary keys from IAM, used on several calls, in the agency's account)
       hwcloud.cloud.stack_lifecycle:
-        stack_id: "{{ stack_id }}"
+        project_id: "{{ agency_project_id }}"
+        stack_id: "{{ agency_stack_id }}"
         lifecycle: upgrade
         inputs: {param1: "{{ run }}"}
         agency_name: sim-agency
@@ -197,6 +198,7 @@ SOURCES_PLAYBOOK = """
 
     - name: FAIL a call made with the agency's temporary keys (CDM 404)
       hwcloud.cloud.cluster_stop:
+        project_id: "{{ agency_project_id }}"
         cluster_id: 00000000-0000-0000-0000-000000000000
         agency_name: sim-agency
         agency_domain_name: sim-target-domain
@@ -233,7 +235,9 @@ def test_no_source_secret_in_vvvv_output(sim_factory, run_playbook, hw, tmp_path
     output = ""
     for run, env in runs.items():
         rc, out = run_playbook(SOURCES_PLAYBOOK, verbosity=4, env=env, extra_vars={
-            "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.CLUSTER_ID, "stack_id": hw.STACK_ID, "run": run})
+            "sim_url": sim.url, "project_id": PROJECT, "cluster_id": hw.CLUSTER_ID, "stack_id": hw.STACK_ID, "run": run,
+            # The agency's account's project and stack in the default seed.
+            "agency_project_id": "7b2e4c9d1f3a4e5b8c6d0a1b2c3d4e5f", "agency_stack_id": "stack-target-0001"})
         assert rc == 0, out
         assert re.search(r"ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=2", out), out[-2000:]
         assert '"credentials_source": "%s"' % run in out

@@ -184,11 +184,21 @@ def test_aksk_malformed_authorization(sim):
     assert resp.status_code == 401 and "malformed" in resp.json()["error_msg"]
 
 
+OWN_SECOND_PROJECT = "5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e"
+
+
 def test_aksk_project_header_required_and_checked(sim):
     url = cdm_url(sim)
     resp = requests.get(url, headers=sign_request("GET", url, {}), timeout=5)
     assert resp.status_code == 403 and resp.json()["error_code"] == "APIGW.0302"
+    # A project that is not the key's account's fails the authentication itself, as IAM's does.
     resp = signed_get(url, {"X-Project-Id": "ffffffffffffffffffffffffffffffff"})
+    assert resp.status_code == 401 and resp.json()["error_code"] == "APIGW.0301"
+    assert "project ffffffffffffffffffffffffffffffff (X-Project-Id) is not a project of account sim-domain" in resp.json()["error_msg"]
+    # One of the account's projects, but not the one in the path.
+    other = cdm_url(sim, project=OWN_SECOND_PROJECT)
+    sim.state.projects.append({"id": OWN_SECOND_PROJECT, "name": "eu-west-101", "domain": "sim-domain"})
+    resp = signed_get(other, {"X-Project-Id": PROJECT})
     assert resp.status_code == 403 and "project mismatch" in resp.json()["error_msg"]
 
 

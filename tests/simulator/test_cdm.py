@@ -3,7 +3,7 @@ import time
 import pytest
 import requests
 
-from simhelpers import CLUSTER, PROJECT, STOPPED_CLUSTER, TOKEN_HEADERS, TRANSITION, break_state, cdm_url, sim_upsert, wait_for
+from simhelpers import AK, CLUSTER, PROJECT, SK, STOPPED_CLUSTER, TOKEN_HEADERS, TRANSITION, break_state, cdm_url, sim_upsert, wait_for
 
 
 def get_cluster(sim, cluster_id=CLUSTER):
@@ -122,12 +122,35 @@ def test_invalid_json_body(sim):
     assert resp.status_code == 400 and resp.json()["errCode"] == "Cdm.0020"
 
 
-def test_stop_fails_ends_in_300_with_reason(sim):
-    set_cluster(sim, stop_fails="disk busy")
-    assert action(sim, {"stop": {}}).status_code == 200
-    wait_for(lambda: status_is(sim, "300"), timeout=3)
-    cluster = get_cluster(sim).json()
-    assert cluster["failedReasons"] == {"CDM.STOP": {"errCode": "Cdm.0100", "errMsg": "disk busy"}}
+RESTART_BODY = {"restartDelayTime": 0, "restartMode": "IMMEDIATELY", "restartLevel": "SERVICE", "type": "cdm", "instance": "", "group": ""}
+
+
+@pytest.mark.parametrize("switch, body, cluster_id, phase, code", [
+    ("stop_fails", {"stop": {}}, CLUSTER, "STOP_FAILED", "Cdm.0930"),
+    ("start_fails", {"start": {}}, STOPPED_CLUSTER, "START_FAILED", "Cdm.0910"),
+    ("restart_fails", {"restart": RESTART_BODY}, CLUSTER, "RESTART_FAILED", "Cdm.0920"),
+])
+def test_a_failed_power_action_ends_in_300_with_reasons_shaped_as_create_failed(sim, switch, body, cluster_id, phase, code):
+    """failedReasons of every phase: keyed <PHASE>_FAILED, each {"errorCode", "errorMsg"} as the documented CREATE_FAILED."""
+    set_cluster(sim, id=cluster_id, **{switch: "disk busy"})
+    assert action(sim, body, cluster_id).status_code == 200
+    wait_for(lambda: status_is(sim, "300", cluster_id), timeout=3)
+
+    cluster = get_cluster(sim, cluster_id).json()
+
+    assert cluster["failedReasons"] == {phase: {"errorCode": code, "errorMsg": "disk busy"}}
+    assert switch not in cluster
+    # The official client parses the answer (its model knows CREATE_FAILED only and skips the others).
+    cdm_v1 = pytest.importorskip("huaweicloudsdkcdm.v1")
+    credentials = pytest.importorskip("huaweicloudsdkcore.auth.credentials")
+    client = cdm_v1.CdmClient.new_builder().with_credentials(credentials.BasicCredentials(AK, SK, PROJECT)) \
+        .with_endpoint(sim.url).build()
+    assert client.show_cluster_detail(cdm_v1.ShowClusterDetailRequest(cluster_id=cluster_id)).status == "300"
+    sim.state.upsert_cluster({"id": cluster_id, "status": "303"})
+    created = client.show_cluster_detail(cdm_v1.ShowClusterDetailRequest(cluster_id=cluster_id)).failed_reasons.create_failed
+    assert (created.error_code, created.error_msg) == ("Cdm.0900", "The cluster could not be created.")
+    # The same two keys in every phase.
+    assert set(get_cluster(sim, cluster_id).json()["failedReasons"]["CREATE_FAILED"]) == set(cluster["failedReasons"][phase])
 
 
 def test_start_and_restart(sim):

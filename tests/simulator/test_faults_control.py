@@ -174,8 +174,8 @@ def test_request_log_entry_shape(sim):
 
 def test_state_get_put_reset(sim):
     state = requests.get(sim.url + "/_sim/state", timeout=5).json()
-    assert {c["name"] for c in state["clusters"]} == {"cdm-demo", "cdm-stopped"}
-    assert {s["guid"] for s in state["stacks"]} == {"stack-demo-0001", "stack-abnormal-0001"}
+    assert [c["name"] for c in state["clusters"]] == ["cdm-demo", "cdm-stopped", "cdm-stopped"]
+    assert {s["guid"] for s in state["stacks"]} == {"stack-demo-0001", "stack-abnormal-0001", "stack-target-0001"}
     assert state["users"][0]["name"] == "sim-user"
     assert state["credentials"][0]["access_key"] == "SIMACCESSKEY0000"
 

@@ -13,6 +13,8 @@ from simhelpers import AK, CLUSTER, PROJECT, SK, TOKEN, cdm_url, sign_request
 
 SECURITYTOKENS = "/v3.0/OS-CREDENTIAL/securitytokens"
 AGENCY, AGENCY_DOMAIN, AGENCY_DOMAIN_ID = "sim-agency", "sim-target-domain", "5f1c0a2b3d4e4f60a1b2c3d4e5f60718"
+# The agency's account's own project and cluster in the default seed.
+TARGET_PROJECT, TARGET_CLUSTER = "7b2e4c9d1f3a4e5b8c6d0a1b2c3d4e5f", "e3c1a9b7-2d4f-4e6a-8b0c-9d1e2f3a4b5c"
 
 
 def assume_body(**assume_role):
@@ -33,13 +35,14 @@ def assume_signed(sim, body, ak=AK, sk=SK):
     return requests.post(sim.url + SECURITYTOKENS, data=payload, headers=headers, timeout=5)
 
 
-def read_cluster(sim, credential, security_token=True):
-    headers = {"X-Project-Id": PROJECT}
+def read_cluster(sim, credential, security_token=True, project=TARGET_PROJECT, cluster=TARGET_CLUSTER):
+    """A CDM read signed with temporary keys, by default in the agency's account's project."""
+    headers = {"X-Project-Id": project}
     if security_token is True:
         headers["X-Security-Token"] = credential["securitytoken"]
     elif security_token:
         headers["X-Security-Token"] = security_token
-    url = cdm_url(sim, CLUSTER)
+    url = cdm_url(sim, cluster, project=project)
     return requests.get(url, headers=sign_request("GET", url, headers, ak=credential["access"], sk=credential["secret"]), timeout=5)
 
 
@@ -54,6 +57,12 @@ def test_assume_role_gives_keys_that_work_only_with_their_token(sim, caller):
     credential = answer.json()["credential"]
     assert set(credential) == {"access", "secret", "securitytoken", "expires_at"}
     assert read_cluster(sim, credential).status_code == 200
+    # The keys act in the agency's account only: not in the caller's own project.
+    own = read_cluster(sim, credential, project=PROJECT, cluster=CLUSTER)
+    assert own.status_code == 401 and own.json()["error_code"] == "APIGW.0301"
+    assert own.json()["error_msg"] == (
+        "Incorrect IAM authentication information: project %s (X-Project-Id) is not a project of account sim-target-domain, "
+        "the account of access key %s" % (PROJECT, credential["access"]))
     without = read_cluster(sim, credential, security_token=False)
     assert without.status_code == 401
     assert "X-Security-Token is required for this temporary access key" in without.json()["error_msg"]
@@ -182,8 +191,9 @@ def test_metadata_keys_with_and_without_a_session_token(sim):
     assert with_token.status_code == plain.status_code == 200
     credential = with_token.json()["credential"]
     assert set(credential) == {"access", "secret", "securitytoken", "expires_at"}
-    assert read_cluster(sim, credential).status_code == 200
-    assert read_cluster(sim, credential, security_token=False).status_code == 401
+    # The instance's keys are of the instance's own account (sim-domain), as its project is.
+    assert read_cluster(sim, credential, project=PROJECT, cluster=CLUSTER).status_code == 200
+    assert read_cluster(sim, credential, security_token=False, project=PROJECT, cluster=CLUSTER).status_code == 401
     meta = requests.get(sim.url + "/openstack/latest/meta_data.json", timeout=5).json()
     assert meta["project_id"] == PROJECT and meta["uuid"] == "3b9b8f2e-6c1d-4e7a-9f0b-2a4c6e8d0f13"
     log = sim.log.list()
@@ -224,7 +234,7 @@ def test_official_sdk_reads_the_instance_keys(sim, monkeypatch, mode):
 
     assert credential.access.startswith("SIMTMP") and credential.secret and credential.security_token
     assert read_cluster(sim, {"access": credential.access, "secret": credential.secret,
-                              "securitytoken": credential.security_token}).status_code == 200
+                              "securitytoken": credential.security_token}, project=PROJECT, cluster=CLUSTER).status_code == 200
     calls = [(entry["method"], entry["path"], entry["status"]) for entry in sim.log.list() if entry["service"] == "metadata"]
     assert calls == [("PUT", "/meta-data/latest/api/token", 404 if mode == "unsupported" else 200),
                      ("GET", "/openstack/latest/securitykey", 200)]

@@ -127,4 +127,4 @@ def test_password_token_only_for_a_project_of_the_users_account(sim):
     answer = requests.post(sim.url + "/v3/auth/tokens", json=body, timeout=5)
 
     assert answer.status_code == 400
-    assert "The project %s does not exist in domain sim-domain" % OTHER_PROJECT in answer.json()["error"]["message"]
+    assert answer.json()["error"]["message"] == "The project %s does not exist." % OTHER_PROJECT

@@ -122,7 +122,8 @@ def demo_template(sim):
 
 def test_seeded_stacks_list_and_metadata(sim):
     listed = call(sim, "GET", expect=200).json()
-    assert [s["stack_name"] for s in listed["stacks"]] == [DEMO, BROKEN]
+    # Newest first: broken-rfs was created a day after demo-rfs.
+    assert [s["stack_name"] for s in listed["stacks"]] == [BROKEN, DEMO]
     assert set(listed["stacks"][0]) == {"stack_name", "stack_id", "status", "status_message", "description", "create_time", "update_time"}
     assert listed["page_info"] == {"current_count": 2}
     meta = metadata(sim)
@@ -158,16 +159,17 @@ def test_create_without_template_then_deploy(sim):
     assert call(sim, "GET", "empty", "outputs", expect=200).json()["outputs"] == []
     sim_rfs(sim, stack_name="empty", transition_seconds=SLOW)
     deployment = call(sim, "POST", "empty", "deployments", json={"stack_id": answer["stack_id"], "template_body": RFS_TEMPLATE},
-                      expect=200).json()
+                      expect=202).json()
     assert set(deployment) == {"deployment_id"}
     assert status_of(sim, "empty") == "DEPLOYMENT_IN_PROGRESS"
     settle(sim, "empty", "DEPLOYMENT_COMPLETE")
     outputs = {o["name"]: o["value"] for o in call(sim, "GET", "empty", "outputs").json()["outputs"]}
     assert outputs["vpc_name"] == "vpc-a" and UUID_RE.match(outputs["vpc_id"])
     kinds = [(e["event_type"], e.get("resource_name")) for e in events(sim, "empty", deployment_id=deployment["deployment_id"])]
-    assert kinds == [("LOG", None), ("CREATION_IN_PROGRESS", "disk"), ("CREATION_IN_PROGRESS", "vpc"),
-                     ("CREATION_COMPLETE", "disk"), ("CREATION_COMPLETE", "vpc"), ("SUMMARY", None)]
-    assert events(sim, "empty")[-1]["event_message"] == "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
+    # Newest first; events of the same instant in reverse order of their making.
+    assert kinds == [("SUMMARY", None), ("CREATION_COMPLETE", "vpc"), ("CREATION_COMPLETE", "disk"),
+                     ("CREATION_IN_PROGRESS", "vpc"), ("CREATION_IN_PROGRESS", "disk"), ("LOG", None)]
+    assert events(sim, "empty")[0]["event_message"] == "Apply complete! Resources: 2 added, 0 changed, 0 destroyed."
 
 
 def test_create_with_template_deploys_over_time(sim_factory_rfs):
@@ -176,7 +178,14 @@ def test_create_with_template_deploys_over_time(sim_factory_rfs):
                     vars_body="disks = 2", enable_auto_rollback=True, agencies=[{"provider_name": "huaweicloud", "agency_name": "rf_admin"}])
     assert set(answer) == {"stack_id", "deployment_id"}
     assert status_of(sim, "web") == "DEPLOYMENT_IN_PROGRESS"
-    assert call(sim, "GET", "web", "resources").json()["stack_resources"] == []
+    # During the deployment: no outputs, and resources in brief (no ids, no attributes).
+    assert call(sim, "GET", "web", "outputs").json()["outputs"] == []
+    assert call(sim, "GET", "web", "resources").json()["stack_resources"] == [
+        {"logical_resource_name": "disk", "logical_resource_type": "huaweicloud_evs_volume", "resource_status": "CREATION_IN_PROGRESS",
+         "index_key": "0"},
+        {"logical_resource_name": "disk", "logical_resource_type": "huaweicloud_evs_volume", "resource_status": "CREATION_IN_PROGRESS",
+         "index_key": "1"},
+        {"logical_resource_name": "vpc", "logical_resource_type": "huaweicloud_vpc", "resource_status": "CREATION_IN_PROGRESS"}]
     settle(sim, "web", "DEPLOYMENT_COMPLETE")
     meta = metadata(sim, "web")
     assert meta["vars_body"] == "disks = 2" and meta["enable_auto_rollback"] is True
@@ -276,7 +285,7 @@ def test_stack_list_paging(sim):
         marker = page["page_info"].get("next_marker")
         if not marker:
             break
-    assert names == [DEMO, BROKEN] + ["page-%d" % i for i in range(5)] and pages == 3
+    assert names == ["page-%d" % i for i in reversed(range(5))] + [BROKEN, DEMO] and pages == 3
 
 
 def test_short_pages_do_not_mean_the_end(sim_factory_rfs):
@@ -287,7 +296,7 @@ def test_short_pages_do_not_mean_the_end(sim_factory_rfs):
     assert len(first["stacks"]) == 2 and first["page_info"]["next_marker"]
     second = call(sim, "GET", params={"limit": 5, "marker": first["page_info"]["next_marker"]}).json()
     third = call(sim, "GET", params={"limit": 5, "marker": second["page_info"]["next_marker"]}).json()
-    assert [s["stack_name"] for s in first["stacks"] + second["stacks"] + third["stacks"]] == [DEMO, BROKEN, "p0", "p1", "p2"]
+    assert [s["stack_name"] for s in first["stacks"] + second["stacks"] + third["stacks"]] == ["p2", "p1", "p0", BROKEN, DEMO]
     assert "next_marker" not in third["page_info"]
 
 
@@ -299,7 +308,7 @@ def test_marker_survives_deletion_of_the_last_item(sim):
     call(sim, "DELETE", "d0", expect=204)
     settle(sim, "d0", 404)
     rest = call(sim, "GET", params={"limit": 3, "marker": first["page_info"]["next_marker"]}).json()
-    assert [s["stack_name"] for s in rest["stacks"]] == ["d1", "d2"]
+    assert [s["stack_name"] for s in rest["stacks"]] == [BROKEN, DEMO]
 
 
 @pytest.mark.parametrize("params, fragment", [
@@ -404,8 +413,11 @@ def test_plan_lifecycle_apply_and_delete(sim):
                         vars_structure=[{"var_key": "vpc_name", "var_value": "demo-vpc"}, {"var_key": "disk_size", "var_value": "40"}])
     assert plan_meta(sim, DEMO, "grow")["status"] == "CREATION_IN_PROGRESS"
     assert "summary" not in plan_meta(sim, DEMO, "grow")
-    rfs_error(call(sim, "GET", DEMO, "execution-plans", "grow"), 400, "RF.10011006", "CREATION_IN_PROGRESS")
-    rfs_error(call(sim, "POST", DEMO, "execution-plans", "grow", json={}), 400, "RF.10011006", "only an AVAILABLE plan can be applied")
+    # Not made yet: no items (200), which must not be read as "no change"; no price; not applicable.
+    assert items(sim, DEMO, "grow") == []
+    rfs_error(call(sim, "GET", DEMO, "execution-plans", "grow", "prices"), 403, "RF.10031004", "CREATION_IN_PROGRESS")
+    rfs_error(call(sim, "POST", DEMO, "execution-plans", "grow", json={}), 403, "RF.10031004", "only an AVAILABLE plan can be applied")
+    rfs_error(call(sim, "DELETE", DEMO, "execution-plans", "grow"), 403, "RF.10031003", "CREATION_IN_PROGRESS")
     wait_for(lambda: plan_meta(sim, DEMO, "grow")["status"] == "AVAILABLE")
     rfs_error(call(sim, "POST", DEMO, "execution-plans", json={"execution_plan_name": "grow", "template_body": RFS_TEMPLATE}),
               409, "RF.10091002", "execution plan grow already exists")
@@ -413,14 +425,14 @@ def test_plan_lifecycle_apply_and_delete(sim):
                       expect=200).json()["deployment_id"]
     assert plan_meta(sim, DEMO, "grow")["status"] == "APPLY_IN_PROGRESS"
     assert status_of(sim) == "DEPLOYMENT_IN_PROGRESS"
-    rfs_error(call(sim, "DELETE", DEMO, "execution-plans", "grow"), 409, "RF.10091001", "being applied")
+    rfs_error(call(sim, "DELETE", DEMO, "execution-plans", "grow"), 403, "RF.10031003", "APPLY_IN_PROGRESS")
     settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
     meta = plan_meta(sim, DEMO, "grow")
     assert meta["status"] == "APPLIED" and meta["apply_time"]
     disk = [r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"] if r["logical_resource_name"] == "data"][0]
     assert {"key": "size", "value": "40"} in disk["resource_attributes"] and disk["resource_status"] == "UPDATE_COMPLETE"
-    assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == ["LOG", "UPDATE_IN_PROGRESS", "UPDATE_COMPLETE", "SUMMARY"]
-    rfs_error(call(sim, "POST", DEMO, "execution-plans", "grow", json={}), 400, "RF.10011006", "APPLIED")
+    assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == ["SUMMARY", "UPDATE_COMPLETE", "UPDATE_IN_PROGRESS", "LOG"]
+    rfs_error(call(sim, "POST", DEMO, "execution-plans", "grow", json={}), 403, "RF.10031004", "APPLIED")
     listed = call(sim, "GET", DEMO, "execution-plans").json()["execution_plans"]
     assert [(p["execution_plan_name"], p["status"]) for p in listed] == [("grow", "APPLIED")]
     call(sim, "DELETE", DEMO, "execution-plans", "grow", expect=204)
@@ -432,14 +444,14 @@ def test_plan_goes_stale_after_another_deployment(sim):
     make_plan(sim, DEMO, "second", template=demo_template(sim), vars_body="disk_size = 12")
     call(sim, "POST", DEMO, "execution-plans", "first", json={}, expect=200)
     settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
-    rfs_error(call(sim, "POST", DEMO, "execution-plans", "second", json={}), 400, "RF.10011006", "stale")
+    rfs_error(call(sim, "POST", DEMO, "execution-plans", "second", json={}), 403, "RF.10031002", "stale")
 
 
 def test_plan_of_an_unreadable_template_fails(sim):
     make_plan(sim, DEMO, "broken", template='resource "huaweicloud_vpc" "v" {\n  name = \n}\n', wait="CREATION_FAILED")
     meta = plan_meta(sim, DEMO, "broken")
     assert meta["status_message"] == "Error: line 2: missing value after =" and "summary" not in meta
-    rfs_error(call(sim, "GET", DEMO, "execution-plans", "broken"), 400, "RF.10011006", "CREATION_FAILED")
+    assert items(sim, DEMO, "broken") == []
     make_plan(sim, DEMO, "novar", template='variable "x" {}\nresource "huaweicloud_vpc" "v" { name = var.x }', wait="CREATION_FAILED")
     assert "No value for required variable: var.x" in plan_meta(sim, DEMO, "novar")["status_message"]
     make_plan(sim, DEMO, "undeclared", template='resource "huaweicloud_vpc" "v" { name = var.y }', wait="CREATION_FAILED")
@@ -497,7 +509,7 @@ resource "huaweicloud_compute_instance" "vm" {
 def test_fail_next_deployment_switch(sim):
     sim_rfs(sim, stack_name=DEMO, fail_next_deployment="quota exceeded for huaweicloud_evs_volume")
     deployment = call(sim, "POST", DEMO, "deployments", json={"template_body": demo_template(sim), "vars_body": "disk_size = 30"},
-                      expect=200).json()["deployment_id"]
+                      expect=202).json()["deployment_id"]
     settle(sim, DEMO, "DEPLOYMENT_FAILED")
     meta = metadata(sim)
     assert meta["status_message"] == "quota exceeded for huaweicloud_evs_volume" and meta["vars_body"] == "disk_size = 30"
@@ -510,7 +522,7 @@ def test_fail_next_deployment_switch(sim):
     assert size == [{"key": "size", "value": "10"}]
     # The flag is used up: continuing runs the same deployment again, and it passes.
     assert "fail_next_deployment" not in sim_state(sim)["rfs_stacks"][0]
-    call(sim, "POST", DEMO, "continuations", json={"stack_id": DEMO_ID}, expect=200)
+    call(sim, "POST", DEMO, "continuations", json={"stack_id": DEMO_ID}, expect=202)
     settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
     assert metadata(sim)["status_message"] == ""
 
@@ -522,11 +534,11 @@ def test_sim_fail_attribute_fails_every_deployment(sim):
     (error,) = [e for e in events(sim, "f") if e["event_type"] == "ERROR"]
     assert (error["event_message"], error["resource_type"], error["resource_name"]) == ("VPC quota exceeded", "huaweicloud_vpc", "vpc")
     assert call(sim, "GET", "f", "resources").json()["stack_resources"] == []
-    call(sim, "POST", "f", "continuations", json={}, expect=200)
+    call(sim, "POST", "f", "continuations", json={}, expect=202)
     settle(sim, "f", "DEPLOYMENT_FAILED")
-    call(sim, "POST", "f", "deployments", json={"template_body": RFS_TEMPLATE}, expect=200)
+    call(sim, "POST", "f", "deployments", json={"template_body": RFS_TEMPLATE}, expect=202)
     settle(sim, "f", "DEPLOYMENT_COMPLETE")
-    rfs_error(call(sim, "POST", "f", "continuations", json={}), 400, "RF.10011006", "only a DEPLOYMENT_FAILED stack")
+    rfs_error(call(sim, "POST", "f", "continuations", json={}), 403, "RF.10031004", "only a DEPLOYMENT_FAILED stack")
 
 
 def test_unreadable_template_fails_the_deployment(sim):
@@ -539,25 +551,25 @@ def test_unreadable_template_fails_the_deployment(sim):
 
 def test_auto_rollback_and_rollback_failure(sim):
     sim_rfs(sim, stack_name=DEMO, enable_auto_rollback=True, fail_next_deployment="boom", fail_next_rollback="rollback boom")
-    call(sim, "POST", DEMO, "deployments", json={"template_body": demo_template(sim), "vars_body": "disk_size = 30"}, expect=200)
+    call(sim, "POST", DEMO, "deployments", json={"template_body": demo_template(sim), "vars_body": "disk_size = 30"}, expect=202)
     wait_for(lambda: status_of(sim) in ("ROLLBACK_IN_PROGRESS", "ROLLBACK_FAILED"))
     settle(sim, DEMO, "ROLLBACK_FAILED")
     assert metadata(sim)["status_message"] == "rollback boom"
-    assert [e["event_message"] for e in events(sim, DEMO) if e["event_type"] == "ERROR"] == ["boom", "rollback boom"]
-    rfs_error(call(sim, "POST", DEMO, "continuations", json={}), 400, "RF.10011006")
+    assert [e["event_message"] for e in events(sim, DEMO) if e["event_type"] == "ERROR"] == ["rollback boom", "boom"]
+    rfs_error(call(sim, "POST", DEMO, "continuations", json={}), 403, "RF.10031004")
     sim_rfs(sim, stack_name=DEMO, transition_seconds=SLOW)
-    call(sim, "POST", DEMO, "rollbacks", json={"stack_id": DEMO_ID}, expect=200)
+    call(sim, "POST", DEMO, "rollbacks", json={"stack_id": DEMO_ID}, expect=202)
     assert status_of(sim) == "ROLLBACK_IN_PROGRESS"
     settle(sim, DEMO, "ROLLBACK_COMPLETE")
     assert metadata(sim)["vars_structure"] == [{"var_key": "vpc_name", "var_value": "demo-vpc"}]
-    rfs_error(call(sim, "POST", DEMO, "rollbacks", json={}), 400, "RF.10011006", "only a ROLLBACK_FAILED stack")
+    rfs_error(call(sim, "POST", DEMO, "rollbacks", json={}), 403, "RF.10031004", "only a ROLLBACK_FAILED stack")
 
 
 def test_auto_rollback_completes(sim):
     create(sim, "rb", enable_auto_rollback=True)
     sim_rfs(sim, stack_name="rb", transition_seconds=SLOW)
     failing = RFS_TEMPLATE.replace("size  = 10", 'size  = 10\n  sim_fail = "disk full"')
-    call(sim, "POST", "rb", "deployments", json={"template_body": failing}, expect=200)
+    call(sim, "POST", "rb", "deployments", json={"template_body": failing}, expect=202)
     seen = set()
     wait_for(lambda: seen.add(status_of(sim, "rb")) or "ROLLBACK_COMPLETE" in seen)
     assert "ROLLBACK_IN_PROGRESS" in seen
@@ -574,9 +586,9 @@ def test_busy_stack_refuses_changes(sim):
                                 ("POST", ("deletion",), {"retain_all_resources": True}),
                                 ("POST", ("execution-plans",), {"execution_plan_name": "p", "template_body": RFS_TEMPLATE}),
                                 ("PATCH", (), {"description": "x"})):
-        rfs_error(call(sim, method, DEMO, *parts, json=body), 409, "RF.10091001", "stack demo-rfs is DEPLOYMENT_IN_PROGRESS")
+        rfs_error(call(sim, method, DEMO, *parts, json=body), 403, "RF.10012519", "stack demo-rfs is DEPLOYMENT_IN_PROGRESS")
     sim_rfs(sim, stack_name=DEMO, status="DELETION_IN_PROGRESS")
-    rfs_error(call(sim, "POST", DEMO, "deployments", json={"template_body": RFS_TEMPLATE}), 409, "RF.10091001", "DELETION_IN_PROGRESS")
+    rfs_error(call(sim, "POST", DEMO, "deployments", json={"template_body": RFS_TEMPLATE}), 403, "RF.10012519", "DELETION_IN_PROGRESS")
 
 
 def test_delete_takes_time_then_404(sim):
@@ -778,7 +790,7 @@ def test_template_errors(text, fragment):
 
 def test_failing_deployment_without_changes_names_a_resource(sim):
     sim_rfs(sim, stack_name=DEMO, fail_next_deployment="provider crashed")
-    call(sim, "POST", DEMO, "deployments", json={"template_body": demo_template(sim)}, expect=200)
+    call(sim, "POST", DEMO, "deployments", json={"template_body": demo_template(sim)}, expect=202)
     settle(sim, DEMO, "DEPLOYMENT_FAILED")
     (error,) = [e for e in events(sim, DEMO) if e["event_type"] == "ERROR"]
     assert (error["event_message"], error["resource_type"], error["resource_name"]) == ("provider crashed", "huaweicloud_evs_volume", "data")
@@ -795,7 +807,7 @@ def test_force_new_attribute_replaces_the_resource(sim):
     deployment = call(sim, "POST", DEMO, "execution-plans", "move", json={}, expect=200).json()["deployment_id"]
     settle(sim, DEMO, "DEPLOYMENT_COMPLETE")
     assert [e["event_type"] for e in events(sim, DEMO, deployment_id=deployment)] == [
-        "LOG", "DELETION_IN_PROGRESS", "CREATION_IN_PROGRESS", "DELETION_COMPLETE", "CREATION_COMPLETE", "SUMMARY"]
+        "SUMMARY", "CREATION_COMPLETE", "DELETION_COMPLETE", "CREATION_IN_PROGRESS", "DELETION_IN_PROGRESS", "LOG"]
     after = {r["logical_resource_name"]: r for r in call(sim, "GET", DEMO, "resources").json()["stack_resources"]}
     assert after["data"]["physical_resource_id"] != before["data"]["physical_resource_id"]
     assert after["vpc"]["physical_resource_id"] == before["vpc"]["physical_resource_id"]

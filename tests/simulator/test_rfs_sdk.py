@@ -86,7 +86,7 @@ def test_official_sdk_drives_a_stack_through_a_plan(sim, client):
     wait_for(lambda: status(client, "sdk-stack") == "DEPLOYMENT_COMPLETE")
     events = client.list_stack_events(rfs.ListStackEventsRequest(client_request_id=request_id(), stack_name="sdk-stack",
                                                                  deployment_id=applied.deployment_id))
-    assert [e.event_type for e in events.stack_events] == ["LOG", "CREATION_IN_PROGRESS", "CREATION_COMPLETE", "SUMMARY"]
+    assert [e.event_type for e in events.stack_events] == ["SUMMARY", "CREATION_COMPLETE", "CREATION_IN_PROGRESS", "LOG"]
     client.delete_execution_plan(rfs.DeleteExecutionPlanRequest(
         client_request_id=request_id(), stack_name="sdk-stack", execution_plan_name="more-disks", stack_id=created.stack_id))
 

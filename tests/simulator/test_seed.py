@@ -21,10 +21,10 @@ def test_a_partial_seed_keeps_the_default_project_token_and_users(sim):
     clusters = requests.get(cdm_url(sim), headers=TOKEN_HEADERS, timeout=5).json()["clusters"]
     assert [(c["name"], c["status"]) for c in clusters] == [("solo", "900")]
     state = get_state(sim)
-    assert [p["id"] for p in state["projects"]] == [PROJECT]
+    assert [p["id"] for p in state["projects"]] == [PROJECT, "7b2e4c9d1f3a4e5b8c6d0a1b2c3d4e5f"]
     assert [t["token"] for t in state["tokens"]] == [TOKEN]
     assert [u["name"] for u in state["users"]] == ["sim-user"]
-    assert {s["guid"] for s in state["stacks"]} == {STACK, "stack-abnormal-0001"}
+    assert {s["guid"] for s in state["stacks"]} == {STACK, "stack-abnormal-0001", "stack-target-0001"}
 
 
 def test_partial_settings_merge_key_by_key(sim):
@@ -36,7 +36,7 @@ def test_partial_settings_merge_key_by_key(sim):
 def test_an_empty_list_replaces_the_default_one(sim):
     assert put_state(sim, {"stacks": []}).status_code == 200
     state = get_state(sim)
-    assert state["stacks"] == [] and len(state["clusters"]) == 2
+    assert state["stacks"] == [] and len(state["clusters"]) == 3
 
 
 def test_the_state_read_back_can_be_put_again(sim):

@@ -396,12 +396,12 @@ def test_failed_stop_fails_with_the_reason(sim, stop):
     assert result.rc == 1
     assert result['changed'] is True
     assert 'disk busy' in result['msg']
-    assert 'Cdm.0100' in result['msg']
+    assert 'Cdm.0930' in result['msg']
     assert 'status 300 (failed)' in result['msg']
     assert len(result['job_ids']) == 1
     assert result['cluster']['status'] == '300'
     # Every key of the returned cluster is snake_case, nested ones too.
-    assert result['cluster']['failed_reasons'] == {'cdm.stop': {'err_code': 'Cdm.0100', 'err_msg': 'disk busy'}}
+    assert result['cluster']['failed_reasons'] == {'stop_failed': {'error_code': 'Cdm.0930', 'error_msg': 'disk busy'}}
     assert len(posts(sim)) == 1
 
 
