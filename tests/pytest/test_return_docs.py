@@ -12,7 +12,6 @@ free-form paths to ``FREE_FORM``); nothing else changes.
 """
 
 import importlib
-import importlib.util
 import os
 
 import pytest
@@ -319,21 +318,12 @@ TABLE = {
     "stack_info": STACK_INFO,
     "rfs_stack": RFS_STACK,
     "rfs_stack_info": RFS_STACK_INFO,
+    "cdm_link": CDM_LINK,
+    "cdm_job": CDM_JOB,
+    "cdm_job_run": CDM_JOB_RUN,
+    "cdm_job_info": CDM_JOB_INFO,
 }
-# The CDM link and job modules come with their own branch: their rows join the table once they exist.
-for _name, _outcomes in (("cdm_link", CDM_LINK), ("cdm_job", CDM_JOB), ("cdm_job_run", CDM_JOB_RUN), ("cdm_job_info", CDM_JOB_INFO)):
-    if importlib.util.find_spec("ansible_collections.hwcloud.cloud.plugins.modules." + _name) is not None:
-        TABLE[_name] = _outcomes
-# Rows whose module's RETURN is known to miss keys, with the reason: (module, outcome) -> reason.
-KNOWN_GAPS = {}
-CDM_GAP = "nested keys of the CDM job modules' RETURN (submissions, the cluster of a refusal) are documented on w/cdmjobs"
-KNOWN_GAPS.update(((module, name), CDM_GAP) for module, name in [
-    ("cdm_job_info", "check-mode"), ("cdm_job_info", "cluster-not-running"), ("cdm_job_info", "every-job"),
-    ("cdm_job_info", "one-job-with-submissions"), ("cdm_link", "cluster-not-running"),
-])
-
-CASES = [pytest.param(module, name, outcome, id="%s-%s" % (module, name),
-                      marks=[pytest.mark.xfail(reason=KNOWN_GAPS[(module, name)])] if (module, name) in KNOWN_GAPS else [])
+CASES = [pytest.param(module, name, outcome, id="%s-%s" % (module, name))
          for module, outcomes in sorted(TABLE.items()) for name, outcome in sorted(outcomes.items())]
 
 

@@ -105,6 +105,24 @@ RFS_PLANNED_ARGS = dict(RFS_NOOP_ARGS, state='planned', vars={'vpc_name': 'bench
 RFS_LISTED_STACKS = 300
 RFS_EXTRA_STACKS = tuple(Reset('/_sim/rfs_stacks', {'stack_name': 'bench-rfs-%03d' % index}) for index in range(RFS_LISTED_STACKS - 2))
 
+# CDM jobs: 300 jobs, 100 of each type (one page each), seeded once per round. bench-def is defined as
+# the cdm_job row declares it (a rerun changes nothing); bench-run is the job the cdm_job_run row starts.
+CDM_JOB_TYPES = ('NORMAL_JOB', 'BATCH_JOB', 'SCENARIO_JOB')
+CDM_LISTED_JOBS = 300
+CDM_DEF_JOB = 'bench-def'
+CDM_RUN_JOB = 'bench-run'
+CDM_DEF_ARGS = {'cluster_id': CLUSTER_ID, 'name': CDM_DEF_JOB, 'from_link': 'mysql-link', 'from_connector': 'generic-jdbc-connector',
+                'from_config': {'tableName': 'orders'}, 'to_link': 'hive-link', 'to_connector': 'hive-connector'}
+CDM_JOBS = Reset('/_sim/clusters', {'id': CLUSTER_ID, 'status': '200', 'jobs': [
+    {'name': CDM_DEF_JOB, 'from-config-values': {'configs': [
+        {'name': 'fromJobConfig', 'inputs': [{'name': 'fromJobConfig.tableName', 'value': 'orders'}]}]}},
+    {'name': CDM_RUN_JOB, 'status': 'SUCCEEDED'},
+] + [{'name': 'bench-%s-%03d' % (job_type.lower(), index), 'job_type': job_type, 'status': 'SUCCEEDED'}
+     for job_type in CDM_JOB_TYPES
+     for index in range(CDM_LISTED_JOBS // 3 - (2 if job_type == 'NORMAL_JOB' else 0))]})
+# The run of bench-run has ended before each task: a start is sent every time.
+CDM_RUN_ENDED = Reset('/_sim/cdm_jobs', {'cluster_id': CLUSTER_ID, 'name': CDM_RUN_JOB, 'status': 'SUCCEEDED'})
+
 SCENARIOS = [
     Scenario('stop', 'cluster_stop, wait: false, token', 'hwcloud.cloud.cluster_stop', STOP_ARGS, CLUSTER_RUNNING,
              uri_label='uri POST .../clusters/{id}/action',
@@ -139,6 +157,20 @@ SCENARIOS = [
              changed=True, max_calls=4, exact_calls=4, max_n=2, diagnosed=False),
     Scenario('rfs-info', 'rfs_stack_info, %d stacks, token' % RFS_LISTED_STACKS, 'hwcloud.cloud.rfs_stack_info', {}, None,
              changed=False, max_calls=3, exact_calls=3, setup=RFS_EXTRA_STACKS),
+    # The cluster read, the job's status, the start: three calls against the one PUT of its uri twin.
+    Scenario('cdm-run', 'cdm_job_run, wait: false, token', 'hwcloud.cloud.cdm_job_run', {'cluster_id': CLUSTER_ID, 'name': CDM_RUN_JOB},
+             CDM_RUN_ENDED, uri_label='uri PUT .../cdm/job/{name}/start',
+             uri=Uri('PUT', cluster_path('/cdm/job/%s/start' % CDM_RUN_JOB), {'variables': {}}),
+             max_calls=3, exact_calls=3, ratio_asserted=True, setup=(CDM_JOBS,)),
+    # A rerun of an unchanged definition: the cluster and the job read, nothing sent.
+    Scenario('cdm-job-noop', 'cdm_job rerun, no change, token', 'hwcloud.cloud.cdm_job', CDM_DEF_ARGS, None,
+             uri_label='uri GET .../cdm/job/{name}', uri=Uri('GET', cluster_path('/cdm/job/%s' % CDM_DEF_JOB)),
+             changed=False, max_calls=2, exact_calls=2, setup=(CDM_JOBS,)),
+    # Every job of every type: the cluster read and one page of each type (its uri twin lists one type).
+    Scenario('cdm-job-info', 'cdm_job_info, %d jobs of 3 types, token' % CDM_LISTED_JOBS, 'hwcloud.cloud.cdm_job_info',
+             {'cluster_id': CLUSTER_ID}, None, uri_label='uri GET .../cdm/job/all (one type, one page)',
+             uri=Uri('GET', cluster_path('/cdm/job/all?page_no=1&page_size=100&jobType=NORMAL_JOB')),
+             changed=False, max_calls=4, exact_calls=4, setup=(CDM_JOBS,)),
 ]
 
 
