@@ -49,7 +49,7 @@ PYTEST_DIRS := $(wildcard tests/simulator tests/pytest)
 PYTEST_ARGS ?= -n auto
 
 .PHONY: help venv tree collection install demo test lint sanity units pytest integration molecule \
-        bench bench-smoke docs release clean distclean get-pip
+        bench bench-smoke docs release clean distclean get-pip first-run
 
 help:
 	@echo "make demo         install the collection locally and run examples/demo.yml twice against the simulator"
@@ -78,10 +78,13 @@ tree:
 	done
 	tools/build-tree $(TREE) >/dev/null
 
-# ansible-test bootstraps pip into its sanity venvs with a script it downloads from an
-# unreachable host; tools/get_pip.py does the same offline (see that file).
-get-pip: venv
-	tools/install-get-pip $(BIN)/python
+# The per-user state that steps running at once would each create on a fresh machine
+# (tools/first-run): ansible-test's SSH key, and its pip bootstrap script, which it would
+# download from an unreachable host (tools/get_pip.py does the same offline).
+first-run: venv
+	tools/first-run $(BIN)/python
+
+get-pip: first-run
 
 # Build the collection from the clean tree and install it for this make's steps.
 collection: venv tree
@@ -111,13 +114,13 @@ lint: collection
 	ansible-lint --offline --profile production
 
 # No ignore entries: a sanity finding is fixed in the code, never listed away.
-sanity: get-pip tree
+sanity: first-run tree
 	@for f in tests/sanity/ignore-*.txt; do \
 	    if [ -s "$$f" ]; then echo "sanity: $$f has entries; fix the code instead" >&2; exit 1; fi; \
 	done
 	cd $(TREE) && ansible-test sanity --python $(ANSIBLE_TEST_PYTHON) --color no
 
-units: venv tree
+units: first-run tree
 	@if [ -d tests/unit ] && [ -n "$$(find tests/unit -name 'test_*.py' -print -quit)" ]; then \
 	    cd $(TREE) && ansible-test units --python $(ANSIBLE_TEST_PYTHON) --color no; \
 	else echo "units: no tests under tests/unit"; fi
@@ -130,7 +133,7 @@ pytest: venv tree
 # With a fresh simulator: writes the tree's tests/integration/integration_config.yml
 # for it and runs every target there, in two halves at once, the second in a copy of the
 # tree with a simulator of its own (see tools/run-integration; INTEGRATION_JOBS=1: one by one).
-integration: venv tree
+integration: first-run tree
 	tools/with-sim integration tools/run-integration $(TREE)
 
 molecule: collection
@@ -204,12 +207,12 @@ runner: collection
 
 # ansible-test sanity, in full, on every Python that ansible-core supports for modules and
 # that is installed (3.8 .. 3.13, pyenv's included; see tools/sanity-all).
-sanity-all: get-pip tree
+sanity-all: first-run tree
 	tools/sanity-all $(TREE)
 
 # What make test adds to `sanity`: the Python-dependent tests (compile, import) on every
 # other supported Python.
-sanity-versions: get-pip tree
+sanity-versions: first-run tree
 	tools/sanity-all $(TREE) --other-pythons
 
 # Keeps the run directory of any make still running in this checkout (and its simulator).
