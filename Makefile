@@ -101,7 +101,7 @@ install: collection
 
 # ---------------------------------------------------------------- demo
 
-demo: collection
+demo: install
 	tools/with-sim demo tools/demo
 
 # ---------------------------------------------------------------- test
