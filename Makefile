@@ -48,7 +48,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST_DIRS := $(wildcard tests/simulator tests/pytest)
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help venv tree collection install demo test lint sanity units pytest integration molecule \
+.PHONY: help venv tree collection install first-run demo test lint sanity units pytest integration molecule \
         bench bench-smoke docs release clean distclean get-pip first-run
 
 help:
@@ -70,13 +70,19 @@ $(STAMP): requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# A clean copy of the collection (git-tracked + untracked-not-ignored files) at $(TREE).
-tree:
+# A clean copy of the collection (git-tracked + untracked-not-ignored files) at $(TREE),
+# made once per make run (a new make has a new $(RUN)): the steps of `make test`, run by
+# sub-makes bound to this run directory, share it.
+TREE_DONE := $(RUN)/.tree-done
+tree: $(TREE_DONE)
+
+$(TREE_DONE):
 	@for d in $(BUILD)/run/*/; do \
 	    [ -d "$$d" ] || continue; pid=$$(basename "$$d"); \
 	    if [ "$$pid" != "$(MAKE_PID)" ] && ! kill -0 "$$pid" 2>/dev/null; then rm -rf "$$d"; fi; \
 	done
 	tools/build-tree $(TREE) >/dev/null
+	touch $@
 
 # The per-user state that steps running at once would each create on a fresh machine
 # (tools/first-run): ansible-test's SSH key, and its pip bootstrap script, which it would
@@ -86,10 +92,15 @@ first-run: venv
 
 get-pip: first-run
 
-# Build the collection from the clean tree and install it for this make's steps.
-collection: venv tree
+# Build the collection from the clean tree, before any step writes into it, and install
+# it for this make's steps; once per make run, as the tree.
+COLLECTION_DONE := $(RUN)/.collection-done
+collection: $(COLLECTION_DONE)
+
+$(COLLECTION_DONE): $(STAMP) $(TREE_DONE)
 	ansible-galaxy collection build --force --output-path $(RUN)/dist $(TREE)
 	ansible-galaxy collection install --force --offline -p $(RUN_COLLECTIONS) $(TARBALL)
+	touch $@
 
 # ansible.cfg points ansible, ansible-doc and ansible-lint run from this directory at
 # $(COLLECTIONS); elsewhere, ANSIBLE_COLLECTIONS_PATH does (as printed).
@@ -106,7 +117,13 @@ demo: install
 
 # ---------------------------------------------------------------- test
 
-test: lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands
+# The steps in two lanes at once (tools/run-steps: why, and which steps share files), each a
+# sub-make bound to this run's directory, so that the tree, the collection and the first-run
+# state are made once, here, before anything runs in parallel. STEPS_JOBS=1: one by one.
+TEST_LANES := "sanity sanity-versions units pytest builder release" \
+              "lint integration molecule runner bench-smoke docs-commands"
+test: first-run collection
+	STEP_MAKE="$(MAKE) --no-print-directory MAKE_PID=$(MAKE_PID)" tools/run-steps $(RUN)/steps $(TEST_LANES)
 	@echo "make test: all steps passed"
 
 # The collection is installed first so that playbooks resolve hwcloud.cloud (module_defaults group).
@@ -130,11 +147,14 @@ pytest: venv tree
 	    PYTHONPATH=$(CURDIR)/simulator:$(RUN) python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS) $(PYTEST_DIRS); \
 	else echo "pytest: no tests/simulator or tests/pytest"; fi
 
-# With a fresh simulator: writes the tree's tests/integration/integration_config.yml
-# for it and runs every target there, in two halves at once, the second in a copy of the
-# tree with a simulator of its own (see tools/run-integration; INTEGRATION_JOBS=1: one by one).
-integration: first-run tree
-	tools/with-sim integration tools/run-integration $(TREE)
+# With a fresh simulator: writes tests/integration/integration_config.yml for it into a
+# copy of the tree of its own (the other steps keep a clean one) and runs every target
+# there, in two halves at once, the second in a further copy with a simulator of its own
+# (see tools/run-integration; INTEGRATION_JOBS=1: one by one).
+INTEGRATION_TREE := $(RUN)/integration/ansible_collections/$(NAMESPACE)/$(NAME)
+integration: first-run
+	tools/build-tree $(INTEGRATION_TREE) >/dev/null
+	tools/with-sim integration tools/run-integration $(INTEGRATION_TREE)
 
 molecule: collection
 	tools/with-sim molecule molecule test --scenario-name default
@@ -186,13 +206,15 @@ docs-check: collection
 	@echo "docs-check: docs/modules/ is up to date"
 
 # Changelog lint, changelog and AWX/EE files consistent (tests/pytest/test_release.py), docs
-# up to date; then the tarball as Galaxy gets it: built with ansible-galaxy from a fresh
-# copy of the sources, installed into a clean temporary path, read back with ansible-doc
-# (tools/release-check), and copied to dist/.
-release: venv docs-check
+# up to date; then the tarball as Galaxy gets it: this run's build (from a fresh copy of the
+# sources, before any step wrote into it), installed into a clean temporary path and read
+# back with ansible-doc (tools/release-check), imported by galaxy-importer with no warning
+# (tools/import-check), and copied to dist/.
+release: docs-check collection
 	antsibull-changelog lint
 	python -m pytest -p no:cacheprovider -q tests/pytest/test_release.py
-	tools/release-check $(CURDIR)/dist
+	tools/release-check $(CURDIR)/dist $(TARBALL)
+	tools/import-check $(TARBALL)
 
 # The execution environment's build context in build/ee (ansible-builder create from
 # execution-environment.yml), checked by tools/ee-create. No image is built: there is no
