@@ -2,7 +2,8 @@
 #
 #   make demo    venv + collection install + simulator + examples/demo.yml twice
 #   make test    lint, sanity, sanity-versions, units, pytest, integration, molecule, builder,
-#                runner, release, bench-smoke, docs-commands (stops at the first failure)
+#                runner, release, bench-smoke, docs-commands, in two lanes at once, each step
+#                timed (no step starts after a failure; STEPS_JOBS=1: one by one)
 #
 # Everything runs from the project's .venv (python3.11); no network except PyPI for
 # `make venv` and for ansible-test's sanity virtualenvs (first run only).
@@ -54,7 +55,7 @@ PYTEST_ARGS ?= -n auto
 help:
 	@echo "make demo         install the collection locally and run examples/demo.yml twice against the simulator"
 	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands"
-	@echo "make venv         .venv with requirements-dev.txt (python3.11)"
+	@echo "make venv         .venv with requirements-dev.txt (python3.11); make first-run: ansible-test's SSH key and pip bootstrap"
 	@echo "make install      build the collection and install it into build/collections"
 	@echo "make lint | sanity | units | pytest | integration | molecule    one step of make test"
 	@echo "make bench | bench-smoke | docs | release | clean"
