@@ -51,8 +51,8 @@ def test_run_steps_times_each_step_and_keeps_its_output_together(tmp_path):
 
 def test_run_steps_starts_no_step_after_a_failure(tmp_path):
     step, ran = fake_step(tmp_path)
-    done = run([os.path.join(TOOLS, "run-steps"), str(tmp_path / "logs"), "bad later"], env={"STEP_MAKE": step,
-                                                                                           "STEPS_JOBS": "1"})
+    env = {"STEP_MAKE": step, "STEPS_JOBS": "1"}
+    done = run([os.path.join(TOOLS, "run-steps"), str(tmp_path / "logs"), "bad later"], env=env)
     assert done.returncode == 1
     assert "bad: FAILED (exit 1) after " in done.stdout
     assert "later: not run (a step failed)" in done.stdout
