@@ -50,11 +50,11 @@ PYTEST_DIRS := $(wildcard tests/simulator tests/pytest)
 PYTEST_ARGS ?= -n auto
 
 .PHONY: help venv tree collection install first-run demo test lint sanity units pytest integration molecule \
-        bench bench-smoke docs release clean distclean get-pip first-run
+        bench bench-smoke docs release clean distclean get-pip
 
 help:
 	@echo "make demo         install the collection locally and run examples/demo.yml twice against the simulator"
-	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands"
+	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands (two lanes, timed)"
 	@echo "make venv         .venv with requirements-dev.txt (python3.11); make first-run: ansible-test's SSH key and pip bootstrap"
 	@echo "make install      build the collection and install it into build/collections"
 	@echo "make lint | sanity | units | pytest | integration | molecule    one step of make test"
