@@ -2,7 +2,8 @@
 #
 #   make demo    venv + collection install + simulator + examples/demo.yml twice
 #   make test    lint, sanity, sanity-versions, units, pytest, integration, molecule, builder,
-#                runner, release, bench-smoke, docs-commands (stops at the first failure)
+#                runner, release, bench-smoke, docs-commands, in two lanes at once, each step
+#                timed (no step starts after a failure; STEPS_JOBS=1: one by one)
 #
 # Everything runs from the project's .venv (python3.11); no network except PyPI for
 # `make venv` and for ansible-test's sanity virtualenvs (first run only).
@@ -48,13 +49,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 PYTEST_DIRS := $(wildcard tests/simulator tests/pytest)
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help venv tree collection install demo test lint sanity units pytest integration molecule \
+.PHONY: help venv tree collection install first-run demo test lint sanity units pytest integration molecule \
         bench bench-smoke docs release clean distclean get-pip
 
 help:
 	@echo "make demo         install the collection locally and run examples/demo.yml twice against the simulator"
-	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands"
-	@echo "make venv         .venv with requirements-dev.txt (python3.11)"
+	@echo "make test         lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands (two lanes, timed)"
+	@echo "make venv         .venv with requirements-dev.txt (python3.11); make first-run: ansible-test's SSH key and pip bootstrap"
 	@echo "make install      build the collection and install it into build/collections"
 	@echo "make lint | sanity | units | pytest | integration | molecule    one step of make test"
 	@echo "make bench | bench-smoke | docs | release | clean"
@@ -70,23 +71,37 @@ $(STAMP): requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# A clean copy of the collection (git-tracked + untracked-not-ignored files) at $(TREE).
-tree:
+# A clean copy of the collection (git-tracked + untracked-not-ignored files) at $(TREE),
+# made once per make run (a new make has a new $(RUN)): the steps of `make test`, run by
+# sub-makes bound to this run directory, share it.
+TREE_DONE := $(RUN)/.tree-done
+tree: $(TREE_DONE)
+
+$(TREE_DONE):
 	@for d in $(BUILD)/run/*/; do \
 	    [ -d "$$d" ] || continue; pid=$$(basename "$$d"); \
 	    if [ "$$pid" != "$(MAKE_PID)" ] && ! kill -0 "$$pid" 2>/dev/null; then rm -rf "$$d"; fi; \
 	done
 	tools/build-tree $(TREE) >/dev/null
+	touch $@
 
-# ansible-test bootstraps pip into its sanity venvs with a script it downloads from an
-# unreachable host; tools/get_pip.py does the same offline (see that file).
-get-pip: venv
-	tools/install-get-pip $(BIN)/python
+# The per-user state that steps running at once would each create on a fresh machine
+# (tools/first-run): ansible-test's SSH key, and its pip bootstrap script, which it would
+# download from an unreachable host (tools/get_pip.py does the same offline).
+first-run: venv
+	tools/first-run $(BIN)/python
 
-# Build the collection from the clean tree and install it for this make's steps.
-collection: venv tree
+get-pip: first-run
+
+# Build the collection from the clean tree, before any step writes into it, and install
+# it for this make's steps; once per make run, as the tree.
+COLLECTION_DONE := $(RUN)/.collection-done
+collection: $(COLLECTION_DONE)
+
+$(COLLECTION_DONE): $(STAMP) $(TREE_DONE)
 	ansible-galaxy collection build --force --output-path $(RUN)/dist $(TREE)
 	ansible-galaxy collection install --force --offline -p $(RUN_COLLECTIONS) $(TARBALL)
+	touch $@
 
 # ansible.cfg points ansible, ansible-doc and ansible-lint run from this directory at
 # $(COLLECTIONS); elsewhere, ANSIBLE_COLLECTIONS_PATH does (as printed).
@@ -98,12 +113,18 @@ install: collection
 
 # ---------------------------------------------------------------- demo
 
-demo: collection
+demo: install
 	tools/with-sim demo tools/demo
 
 # ---------------------------------------------------------------- test
 
-test: lint sanity sanity-versions units pytest integration molecule builder runner release bench-smoke docs-commands
+# The steps in two lanes at once (tools/run-steps: why, and which steps share files), each a
+# sub-make bound to this run's directory, so that the tree, the collection and the first-run
+# state are made once, here, before anything runs in parallel. STEPS_JOBS=1: one by one.
+TEST_LANES := "sanity sanity-versions units pytest builder release" \
+              "lint integration molecule runner bench-smoke docs-commands"
+test: first-run collection
+	STEP_MAKE="$(MAKE) --no-print-directory MAKE_PID=$(MAKE_PID)" tools/run-steps $(RUN)/steps $(TEST_LANES)
 	@echo "make test: all steps passed"
 
 # The collection is installed first so that playbooks resolve hwcloud.cloud (module_defaults group).
@@ -111,13 +132,13 @@ lint: collection
 	ansible-lint --offline --profile production
 
 # No ignore entries: a sanity finding is fixed in the code, never listed away.
-sanity: get-pip tree
+sanity: first-run tree
 	@for f in tests/sanity/ignore-*.txt; do \
 	    if [ -s "$$f" ]; then echo "sanity: $$f has entries; fix the code instead" >&2; exit 1; fi; \
 	done
 	cd $(TREE) && ansible-test sanity --python $(ANSIBLE_TEST_PYTHON) --color no
 
-units: venv tree
+units: first-run tree
 	@if [ -d tests/unit ] && [ -n "$$(find tests/unit -name 'test_*.py' -print -quit)" ]; then \
 	    cd $(TREE) && ansible-test units --python $(ANSIBLE_TEST_PYTHON) --color no; \
 	else echo "units: no tests under tests/unit"; fi
@@ -127,11 +148,14 @@ pytest: venv tree
 	    PYTHONPATH=$(CURDIR)/simulator:$(RUN) python -m pytest -p no:cacheprovider -q $(PYTEST_ARGS) $(PYTEST_DIRS); \
 	else echo "pytest: no tests/simulator or tests/pytest"; fi
 
-# With a fresh simulator: writes the tree's tests/integration/integration_config.yml
-# for it and runs every target there, in two halves at once, the second in a copy of the
-# tree with a simulator of its own (see tools/run-integration; INTEGRATION_JOBS=1: one by one).
-integration: venv tree
-	tools/with-sim integration tools/run-integration $(TREE)
+# With a fresh simulator: writes tests/integration/integration_config.yml for it into a
+# copy of the tree of its own (the other steps keep a clean one) and runs every target
+# there, in two halves at once, the second in a further copy with a simulator of its own
+# (see tools/run-integration; INTEGRATION_JOBS=1: one by one).
+INTEGRATION_TREE := $(RUN)/integration/ansible_collections/$(NAMESPACE)/$(NAME)
+integration: first-run
+	tools/build-tree $(INTEGRATION_TREE) >/dev/null
+	tools/with-sim integration tools/run-integration $(INTEGRATION_TREE)
 
 molecule: collection
 	tools/with-sim molecule molecule test --scenario-name default
@@ -183,13 +207,15 @@ docs-check: collection
 	@echo "docs-check: docs/modules/ is up to date"
 
 # Changelog lint, changelog and AWX/EE files consistent (tests/pytest/test_release.py), docs
-# up to date; then the tarball as Galaxy gets it: built with ansible-galaxy from a fresh
-# copy of the sources, installed into a clean temporary path, read back with ansible-doc
-# (tools/release-check), and copied to dist/.
-release: venv docs-check
+# up to date; then the tarball as Galaxy gets it: this run's build (from a fresh copy of the
+# sources, before any step wrote into it), installed into a clean temporary path and read
+# back with ansible-doc (tools/release-check), imported by galaxy-importer with no warning
+# (tools/import-check), and copied to dist/.
+release: docs-check collection
 	antsibull-changelog lint
 	python -m pytest -p no:cacheprovider -q tests/pytest/test_release.py
-	tools/release-check $(CURDIR)/dist
+	tools/release-check $(CURDIR)/dist $(TARBALL)
+	tools/import-check $(TARBALL)
 
 # The execution environment's build context in build/ee (ansible-builder create from
 # execution-environment.yml), checked by tools/ee-create. No image is built: there is no
@@ -204,12 +230,12 @@ runner: collection
 
 # ansible-test sanity, in full, on every Python that ansible-core supports for modules and
 # that is installed (3.8 .. 3.13, pyenv's included; see tools/sanity-all).
-sanity-all: get-pip tree
+sanity-all: first-run tree
 	tools/sanity-all $(TREE)
 
 # What make test adds to `sanity`: the Python-dependent tests (compile, import) on every
 # other supported Python.
-sanity-versions: get-pip tree
+sanity-versions: first-run tree
 	tools/sanity-all $(TREE) --other-pythons
 
 # Keeps the run directory of any make still running in this checkout (and its simulator).

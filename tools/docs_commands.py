@@ -9,15 +9,16 @@
    ``make venv`` (no PyPI); ``--fresh-venv`` makes a real one instead.
 2. A new user's environment: a plain ``PATH`` (no venv), an empty ``HOME``, and no
    ``ANSIBLE_*``, ``HW_*`` or ``HWCLOUD_*`` variables.
-3. ``make install``: it must not warn that the collection "will not be picked up", and must
+3. ``make demo``, and nothing else, as the README's first command.
+4. Every fenced ``bash`` block of the two pages, in order, each in a new shell at the copy's
+   root, as a script: ``bash -e -o pipefail BLOCK``, standard input closed, so a line that
+   waits for input (an interactive shell) ends at once, as it would in a user's script,
+   and the lines after it fail. A block is left out only when the line before it says
+   why: ``<!-- docs-commands: skip, <reason> -->``.
+5. ``make install``: it must not warn that the collection "will not be picked up", and must
    end with the two lines the docs tell the user to run.
-4. Bare ``ansible-lint`` at the copy's root, as editors and pre-commit hooks run it (the venv's
+6. Bare ``ansible-lint`` at the copy's root, as editors and pre-commit hooks run it (the venv's
    ``bin`` on ``PATH``, nothing else set): it must pass with the production profile.
-5. Every fenced ``bash`` block of the two pages, in order, each in a new shell at the copy's
-   root, as pasted: the lines go to ``bash`` on its standard input, so a line that starts a
-   shell (``tools/with-sim try bash``) hands the following lines to that shell, as a
-   terminal does. ``set -eo pipefail`` holds in every shell. A block is left out only
-   when the line before it says why: ``<!-- docs-commands: skip, <reason> -->``.
 
 Exit status 0 when everything passed, 1 otherwise.
 """
@@ -100,20 +101,25 @@ def check_bare_lint(clone, home):
                   "bare ansible-lint at the root (exit %d)" % code, output)
 
 
+def check_demo(clone, env):
+    code, output = run(["make", "demo"], clone, env)
+    return report(code == 0, "make demo in the fresh copy (exit %d)" % code, output)
+
+
 def check_blocks(clone, home, work):
-    # Every shell the blocks start, the outer one and those it starts, reads this first.
-    strict = os.path.join(work, "strict.sh")
-    with open(strict, "w", encoding="utf-8") as handle:
-        handle.write("set -eo pipefail\n")
     results = []
+    number = 0
     for page in PAGES:
         for line, text, skip in blocks(page):
             label = "%s:%d %s" % (page, line, text.strip().splitlines()[0])
             if skip:
                 print("skip %s (%s)" % (label, skip))
                 continue
-            env = dict(user_env(home), BASH_ENV=strict)
-            code, output = run(["bash"], clone, env, stdin=text)
+            number += 1
+            script = os.path.join(work, "block-%02d.sh" % number)
+            with open(script, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            code, output = run(["bash", "-e", "-o", "pipefail", script], clone, user_env(home), stdin="")
             results.append(report(code == 0, "%s (exit %d)" % (label, code), output))
     return all(results)
 
@@ -129,7 +135,11 @@ def main(argv=None):
         os.makedirs(home)
         clone = fresh_copy(work, args.fresh_venv)
         print("docs-commands: a fresh copy in %s" % clone)
-        results = [check_install(clone, user_env(home)), check_bare_lint(clone, home), check_blocks(clone, home, work)]
+        results = [check_demo(clone, user_env(home))]
+        # Every block runs after `make demo` only, as the README orders them.
+        if results[0]:
+            results.append(check_blocks(clone, home, work))
+        results += [check_install(clone, user_env(home)), check_bare_lint(clone, home)]
         # The copy's simulators were stopped by tools/with-sim; make clean stops any left over.
         run(["make", "clean"], clone, user_env(home))
     finally:
