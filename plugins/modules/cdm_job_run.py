@@ -278,6 +278,13 @@ credentials_source:
   returned: once credentials were found, also on failure
   type: str
   sample: auth_token
+project_id:
+  description:
+    - The project the task worked in, when O(project_id) was not given and the module found it
+      (from O(region) with C(GET <IAM>/v3/projects?name=<region>), or from an IAM password token's scope).
+  returned: when the project was found rather than given
+  type: str
+  sample: 0605767a2c80d5a62f5cc0123456789a
 invalid_option:
   description: The option whose value breaks a rule; nothing was sent.
   returned: on failure of an option check

@@ -101,7 +101,12 @@ def problems(value, doc, free_form=None, path=""):
     return found
 
 
+# An option value that stands for the simulator's URL, known only once it runs.
+SIM_URL = "<simulator url>"
+
+
 def run(sim, module, args, verbosity=0, check_mode=False):
+    args = dict((key, sim.url if value == SIM_URL else value) for key, value in args.items())
     module_args = (read_only_connection if is_read_only(module) else connection)(sim, **args)
     return run_module(module.main, module_args, verbosity=verbosity, check_mode=check_mode)
 
@@ -199,6 +204,8 @@ CLUSTER_RESTART = {
 
 CLUSTER_INFO = {
     "every-cluster": (None, dict(), 0, ["clusters", "credentials_source"], {}),
+    "project-from-region": (None, dict(project_id=None, region="ap-southeast-1", identity_endpoint=SIM_URL),
+                            0, ["clusters", "project_id"], {}),
     "with-jobs": (None, dict(cluster_id=CLUSTER_ID, jobs=True), 0, ["clusters"], {}),
     "after-a-stop": (cluster(status="910", transition_seconds=60), dict(cluster_name="cdm-demo", jobs=True), 0, ["clusters"], {}),
     "missing-id": (None, dict(cluster_id="no-such-cluster"), 0, ["clusters"], {}),
