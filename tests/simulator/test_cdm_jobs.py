@@ -1,4 +1,4 @@
-"""The simulator's CDM migration jobs API (read only) and the seeded failedReasons."""
+"""The simulator's CDM job listing, one job and its status with seeded jobs, and the seeded failedReasons."""
 
 import pytest
 import requests
