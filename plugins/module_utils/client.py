@@ -64,23 +64,28 @@ class TokenAuth:
 class PasswordAuth:
     """IAM user name and password, exchanged for one token per module run."""
 
-    def __init__(self, identity_endpoint, user_name, password, domain_name, project_id=None, project_name=None):
+    def __init__(self, identity_endpoint, user_name, password, domain_name, project_id=None, project_name=None, domain_scoped=False):
+        self.identity_endpoint = identity_endpoint
         self.tokens_url = identity_tokens_url(identity_endpoint)
         self.user_name = user_name
         self.password = password
         self.domain_name = domain_name
         self.project_id = project_id
         self.project_name = project_name
+        self.domain_scoped = domain_scoped
         self.token = None
         self.token_project_id = None
         self.expiry = None
 
     def request_body(self):
-        scope = {'id': self.project_id} if self.project_id else {'name': self.project_name}
+        if self.domain_scoped:
+            scope = {'domain': {'name': self.domain_name}}
+        else:
+            scope = {'project': {'id': self.project_id} if self.project_id else {'name': self.project_name}}
         return {'auth': {
             'identity': {'methods': ['password'], 'password': {'user': {
                 'name': self.user_name, 'password': self.password, 'domain': {'name': self.domain_name}}}},
-            'scope': {'project': scope},
+            'scope': scope,
         }}
 
     def fetch(self, client):

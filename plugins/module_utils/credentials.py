@@ -343,6 +343,11 @@ def assume_agency(client, credentials, params):
         # IAM is a global service: the call is signed without the project of the service calls.
         base_auth = AkSkAuth(base_auth.access_key, base_auth.secret_key, base_auth.security_token,
                              key_label=base_auth.key_label, secret_label=base_auth.secret_label)
+    elif isinstance(base_auth, PasswordAuth):
+        # project_id is a project of the agency's account, which IAM never scopes the user's token to:
+        # the user's token for this call is scoped to the user's own account.
+        base_auth = PasswordAuth(base_auth.identity_endpoint, base_auth.user_name, base_auth.password, base_auth.domain_name,
+                                 domain_scoped=True)
     client.auth = base_auth
     # Asking for temporary keys changes nothing: a lost answer is retried like a read.
     response = client.send('POST', iam_base_url(identity) + '/v3.0/OS-CREDENTIAL/securitytokens', body, action=action, idempotent=True,

@@ -18,7 +18,6 @@ def _decode_body(raw):
         return raw.decode("utf-8", "replace")
 
 
-
 def _query_of(request):
     grouped = {}
     for key, value in request.query_pairs:
@@ -46,7 +45,6 @@ def _redact_body(service, body):
     except (KeyError, TypeError):
         pass
     return body
-
 
 
 def entry(request, service, status, fault_kind):

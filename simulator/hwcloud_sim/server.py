@@ -114,6 +114,7 @@ class ApiRequest:
             return "aksk"
         return "none"
 
+
 class Simulator:
     """A running simulator; ``url``, ``port``, ``state`` and ``stop()`` are the public surface."""
 

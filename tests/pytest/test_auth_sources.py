@@ -144,8 +144,6 @@ def test_each_source_and_the_agency_on_top(sim_factory, run_playbook, hw, tmp_pa
     assert segments["end"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the password token for the assume_role call is scoped to project_id, a project of the "
-                                       "agency's account, which IAM refuses to the user: it needs a domain-scoped token")
 def test_agency_on_password(sim_factory, run_playbook, hw):
     sim = sim_factory(hw.default_seed())
     cases = [("agency_on_password", {"project_id": AGENCY_PROJECT_ID, "user_name": hw.USER_NAME, "password": hw.PASSWORD,

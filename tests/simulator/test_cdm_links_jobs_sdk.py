@@ -57,6 +57,14 @@ def status(client, name="pg2hive"):
     return client.show_job_status(cdm.ShowJobStatusRequest(cluster_id=CLUSTER, job_name=name)).submissions[0]
 
 
+def status_when(client, wanted, name="pg2hive"):
+    """A read for ``wait_for``: the job's run once ``wanted(run)`` holds, else ``None``."""
+    def read():
+        run = status(client, name)
+        return run if wanted(run) else None
+    return read
+
+
 def control(sim, kind, **fields):
     answer = requests.post(sim.url + "/_sim/" + kind, json=fields, timeout=5)
     assert answer.status_code == 200, answer.text
@@ -213,9 +221,9 @@ def test_a_run_boots_runs_with_growing_counters_and_succeeds(sim, client):
     assert (submission.job_name, submission.status, submission.progress) == ("pg2hive", "BOOTING", 0.0)
     assert isinstance(submission.submission_id, int) and isinstance(submission.creation_date, int)
 
-    first = wait_for(lambda: (lambda s: s if s.status == "RUNNING" else None)(status(client)))
-    later = wait_for(lambda: (lambda s: s if s.status != "RUNNING" or s.progress > first.progress + 10 else None)(status(client)))
-    done = wait_for(lambda: (lambda s: s if s.status == "SUCCEEDED" else None)(status(client)))
+    first = wait_for(status_when(client, lambda s: s.status == "RUNNING"))
+    later = wait_for(status_when(client, lambda s: s.status != "RUNNING" or s.progress > first.progress + 10))
+    done = wait_for(status_when(client, lambda s: s.status == "SUCCEEDED"))
 
     assert 0 <= first.progress < 100
     if later.status == "RUNNING":
@@ -240,7 +248,7 @@ def test_a_failing_run_and_a_stop(sim, client):
     control(sim, "cdm_jobs", name="slow", run_seconds=30)
 
     start(client)
-    failed = wait_for(lambda: (lambda s: s if s.status == "FAILED" else None)(status(client)))
+    failed = wait_for(status_when(client, lambda s: s.status == "FAILED"))
     start(client, "slow")
     running = refused(lambda: start(client, "slow"))
     busy = refused(lambda: client.delete_job(cdm.DeleteJobRequest(cluster_id=CLUSTER, job_name="slow")))
