@@ -644,6 +644,7 @@ project_id:
 from ansible_collections.hwcloud.cloud.plugins.module_utils import rfs, rfs_flow, rfs_options, rfs_plan, rfs_vars
 from ansible_collections.hwcloud.cloud.plugins.module_utils.errors import HwCloudError
 from ansible_collections.hwcloud.cloud.plugins.module_utils.module import HwCloudModule
+from ansible_collections.hwcloud.cloud.plugins.module_utils.names import did_you_mean
 # A change refused with 403 because the stack turned busy after it was read: read, settle and decide again, this often.
 MAX_BUSY_REFUSALS = 3
 
@@ -736,15 +737,21 @@ class RfsStackModule(HwCloudModule):
             return self.planned(service, stack)
         return self.update(service, stack)
 
+    def closest_stacks(self, service):
+        """`` Did you mean 'x'?`` for a stack name that matches none of the project's stacks, read only on this failure path."""
+        hint = did_you_mean(self.params['stack_name'], [stack.get('stack_name') for stack in service.list_stacks()])
+        return ' Did you mean %s' % hint.split('did you mean ', 1)[1] if hint else ''
+
     def create(self, service):
         name, params = self.params['stack_name'], self.params
         for option, why in (('stack_id', 'a new stack gets a new ID'), ('execution_plan_name', 'a plan needs an existing stack')):
             if params[option]:
-                raise HwCloudError('RFS stack %s does not exist, and %s %s is given: %s, so nothing was done.'
-                                   % (name, option, params[option], why), details=self.empty_result(None))
+                raise HwCloudError('RFS stack %s does not exist, and %s %s is given: %s, so nothing was done.%s'
+                                   % (name, option, params[option], why, self.closest_stacks(service)), details=self.empty_result(None))
         if params['state'] == 'planned':
             raise HwCloudError('RFS stack %s does not exist: RFS makes plans only for an existing stack. Create it with state: present '
-                               '(without a template for an empty stack), then plan.' % name, details=self.empty_result(None))
+                               '(without a template for an empty stack), then plan.%s' % (name, self.closest_stacks(service)),
+                               details=self.empty_result(None))
         result = dict(self.empty_result(None), changed=True)
         if params['estimate_price']:
             self.module.warn('estimate_price: RFS prices execution plans, and a plan needs an existing stack; '

@@ -305,6 +305,14 @@ def test_a_stack_id_for_a_missing_stack_does_not_create_one(sim, run):
     assert mutations(sim) == []
 
 
+def test_a_misspelt_stack_name_to_plan_suggests_the_closest_and_changes_nothing(sim, run):
+    result = run(stack_name='demo-rsf', state='planned', template_body=TEMPLATE)
+    assert result.failed and not result['changed']
+    assert result['msg'].startswith('RFS stack demo-rsf does not exist: ')
+    assert result['msg'].endswith(" Did you mean 'demo-rfs'?")
+    assert mutations(sim) == []
+
+
 # ------------------------------------------------------------------ absent
 
 def test_absent_deletes_and_waits_until_the_stack_is_gone_then_is_ok(sim, run):
