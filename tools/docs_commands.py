@@ -62,7 +62,10 @@ def fresh_copy(work, fresh_venv):
 
 def user_env(home, extra_path=None):
     env = {"PATH": PLAIN_PATH if extra_path is None else extra_path + ":" + PLAIN_PATH, "HOME": home,
-           "LANG": "C.UTF-8", "TERM": "dumb"}
+           "LANG": "C.UTF-8", "TERM": "dumb",
+           # async_status finds job results under the password database's home, async tasks write them under
+           # HOME: a new user has one home, this stand-in HOME is not it, so both are pointed at the same place.
+           "ANSIBLE_ASYNC_DIR": os.path.join(home, ".ansible_async")}
     # Python 3.11 for make venv, where the machine has it outside the plain PATH (pyenv).
     python = shutil.which("python3.11")
     if python and os.path.dirname(python) not in env["PATH"].split(":"):

@@ -181,6 +181,9 @@ def run_playbook_fixture(tmp_path):
             "ANSIBLE_LOCAL_TEMP": str(work / "tmp"),
             "ANSIBLE_REMOTE_TEMP": str(work / "tmp"),
             "ANSIBLE_HOME": str(work / "home"),
+            # async tasks write their results under HOME and async_status reads them under the password
+            # database's home: one directory for both, whatever HOME the test runs with.
+            "ANSIBLE_ASYNC_DIR": str(work / "async"),
             "ANSIBLE_DEPRECATION_WARNINGS": "0",
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
             "PYTHONDONTWRITEBYTECODE": "1",
