@@ -163,12 +163,14 @@ SCENARIOS = [
              uri=Uri('PUT', cluster_path('/cdm/job/%s/start' % CDM_RUN_JOB), {'variables': {}}),
              max_calls=3, exact_calls=3, ratio_asserted=True, setup=(CDM_JOBS,)),
     # A rerun of an unchanged definition: the cluster and the job read, nothing sent.
-    Scenario('cdm-job-noop', 'cdm_job rerun, no change, token', 'hwcloud.cloud.cdm_job', CDM_DEF_ARGS, None,
+    # Read-only as these two are, the cluster is put back to running first: job calls need it, and the stop
+    # row (its diagnostics too) leaves it stopped.
+    Scenario('cdm-job-noop', 'cdm_job rerun, no change, token', 'hwcloud.cloud.cdm_job', CDM_DEF_ARGS, CLUSTER_RUNNING,
              uri_label='uri GET .../cdm/job/{name}', uri=Uri('GET', cluster_path('/cdm/job/%s' % CDM_DEF_JOB)),
              changed=False, max_calls=2, exact_calls=2, setup=(CDM_JOBS,)),
     # Every job of every type: the cluster read and one page of each type (its uri twin lists one type).
     Scenario('cdm-job-info', 'cdm_job_info, %d jobs of 3 types, token' % CDM_LISTED_JOBS, 'hwcloud.cloud.cdm_job_info',
-             {'cluster_id': CLUSTER_ID}, None, uri_label='uri GET .../cdm/job/all (one type, one page)',
+             {'cluster_id': CLUSTER_ID}, CLUSTER_RUNNING, uri_label='uri GET .../cdm/job/all (one type, one page)',
              uri=Uri('GET', cluster_path('/cdm/job/all?page_no=1&page_size=100&jobType=NORMAL_JOB')),
              changed=False, max_calls=4, exact_calls=4, setup=(CDM_JOBS,)),
 ]
