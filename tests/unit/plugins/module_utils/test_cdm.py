@@ -180,7 +180,7 @@ def test_stop_waiter_fails_on_an_unstoppable_status(status):
 
 
 def test_stop_waiter_fails_when_a_running_cluster_goes_to_300_with_the_reasons():
-    reasons = {'CDM.STOP': {'errCode': 'Cdm.0100', 'errMsg': 'disk busy'}}
+    reasons = {'STOP_FAILED': {'errorCode': 'Cdm.0930', 'errorMsg': 'disk busy'}}
     service = cdm.CdmService(FakeClient(cluster('910'), cluster('300', failedReasons=reasons)),
                              'https://cdm.example.com', PROJECT_ID)
 
@@ -188,9 +188,9 @@ def test_stop_waiter_fails_when_a_running_cluster_goes_to_300_with_the_reasons()
         run(service.power_waiter(STOP, DEMO_ID, cluster('200')))
 
     assert caught.value.message == ("CDM cluster %s to stop (status 900) failed: the cluster went to status 300 (failed); "
-                                    "failed reasons: {'CDM.STOP': {'errCode': 'Cdm.0100', 'errMsg': 'disk busy'}}" % DEMO_ID)
+                                    "failed reasons: {'STOP_FAILED': {'errorCode': 'Cdm.0930', 'errorMsg': 'disk busy'}}" % DEMO_ID)
     assert caught.value.details['job_ids'] == ['j']
-    assert caught.value.details['cluster']['failed_reasons'] == {'cdm.stop': {'err_code': 'Cdm.0100', 'err_msg': 'disk busy'}}
+    assert caught.value.details['cluster']['failed_reasons'] == {'stop_failed': {'error_code': 'Cdm.0930', 'error_msg': 'disk busy'}}
 
 
 def test_stop_waiter_from_300_tolerates_300_before_the_stop_shows():
